@@ -1,0 +1,60 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "talent",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "talent", targets: ["talent"]),
+        .library(name: "TextAnalysis", targets: ["TextAnalysis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The only target that includes <unicode/*.h>; its public header exposes plain C types and
+        // opaque handles, because ICU's headers clash with Foundation's bundled ICU in Swift modules.
+        .target(
+            name: "CICUShim",
+            linkerSettings: [
+                .linkedLibrary("icui18n"),
+                .linkedLibrary("icuuc"),
+                .linkedLibrary("icudata"),
+            ]
+        ),
+        .target(
+            name: "TextAnalysis",
+            dependencies: ["CICUShim"],
+            resources: [.copy("Resources/lexicon.tsv")]
+        ),
+        .target(
+            name: "TalentDirectory",
+            dependencies: ["TextAnalysis"]
+        ),
+        .executableTarget(
+            name: "talent",
+            dependencies: [
+                "TextAnalysis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "talent-bench",
+            dependencies: [
+                "TextAnalysis",
+                "TalentDirectory",
+                "CICUShim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "TextAnalysisTests",
+            dependencies: ["TextAnalysis", "CICUShim"]
+        ),
+        .testTarget(
+            name: "TalentDirectoryTests",
+            dependencies: ["TalentDirectory"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

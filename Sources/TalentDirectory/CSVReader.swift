@@ -1,0 +1,101 @@
+/// Reads RFC 4180 CSV: comma-separated fields, double-quoted fields that may hold commas, quotes (`""`)
+/// and newlines; CRLF or LF line ends.
+///
+/// Rows come with the line number they start on, so errors can name `file:line`.
+///
+/// ```swift
+/// var reader = CSVReader(text: "职位,地区\n\"焊工, 二保焊\",广东·佛山\n")
+/// while let row = try reader.next() { print(row.line, row.fields) }
+/// // 1 ["职位", "地区"]
+/// // 2 ["焊工, 二保焊", "广东·佛山"]
+/// ```
+public struct CSVReader {
+    public struct Row: Equatable, Sendable {
+        public var fields: [String]
+        /// The 1-based line the row starts on.
+        public var line: Int
+    }
+
+    /// A row that cannot be read: an unterminated quoted field (reported where its row starts). Reading
+    /// can go on after it: the next call starts on the following line.
+    public struct Error: Swift.Error, Equatable, Sendable, CustomStringConvertible {
+        public var line: Int
+        public var reason: String
+        public var description: String { "line \(line): \(reason)" }
+    }
+
+    private let bytes: [UInt8]
+    private var index: Int = 0
+    private var line: Int = 1
+
+    public init(text: String) {
+        self.bytes = Array(text.utf8)
+    }
+
+    /// The next row, or `nil` at the end. Blank lines are skipped.
+    public mutating func next() throws(Error) -> Row? {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        // Skip blank lines between rows.
+        while index < bytes.count, bytes[index] == lf || bytes[index] == cr {
+            if bytes[index] == lf { line += 1 }
+            index += 1
+        }
+        guard index < bytes.count else { return nil }
+        let startLine = line
+        let startIndex = index
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var inQuotes = false
+        var fieldWasQuoted = false
+        while index < bytes.count {
+            let b = bytes[index]
+            if inQuotes {
+                if b == quote {
+                    if index + 1 < bytes.count, bytes[index + 1] == quote {
+                        field.append(quote)
+                        index += 2
+                        continue
+                    }
+                    inQuotes = false
+                    index += 1
+                    continue
+                }
+                if b == lf { line += 1 }
+                field.append(b)
+                index += 1
+                continue
+            }
+            switch b {
+            case comma:
+                fields.append(String(decoding: field, as: UTF8.self))
+                field.removeAll(keepingCapacity: true)
+                fieldWasQuoted = false
+                index += 1
+            case lf, cr:
+                index += 1
+                if b == cr, index < bytes.count, bytes[index] == lf { index += 1 }
+                line += 1
+                fields.append(String(decoding: field, as: UTF8.self))
+                return Row(fields: fields, line: startLine)
+            case quote where field.isEmpty && !fieldWasQuoted:
+                inQuotes = true
+                fieldWasQuoted = true
+                index += 1
+            default:
+                // A quote inside an unquoted field is kept as text, as spreadsheet programs do.
+                field.append(b)
+                index += 1
+            }
+        }
+        if inQuotes {
+            // Resume after the row's first line so one stray quote loses one line, not the rest of the file.
+            index = startIndex
+            while index < bytes.count, bytes[index] != lf { index += 1 }
+            index += 1
+            line = startLine + 1
+            throw Error(line: startLine, reason: "a quoted field is not closed before the end of the file")
+        }
+        fields.append(String(decoding: field, as: UTF8.self))
+        return Row(fields: fields, line: startLine)
+    }
+}

@@ -1,0 +1,116 @@
+/// Turns Chinese and English text into index terms, identically for documents and queries.
+///
+/// The pipeline, all in one pass over the text:
+/// 1. fold: NFKC with case folding (`ＰＬＣ` → `plc`, `Java` → `java`), then Traditional → Simplified per
+///    character (`機器人` → `机器人`), before segmenting so both scripts segment alike;
+/// 2. segment with ICU word break (locale `zh`), keeping letters, numbers, kana and ideographs;
+/// 3. join or protect lexicon terms (`数控机床`, `c++`, `s7-1200`) and fold regional variants (`軟體` → `软件`).
+///
+/// ```swift
+/// let analyzer = try Analyzer()
+/// for token in try analyzer.analyze("熟悉FANUC系统和PLC编程") {
+///     print(token.term, token.kind)  // 熟悉 ideograph, fanuc lexicon, 系统 ideograph, …
+/// }
+/// ```
+///
+/// `Analyzer` is a `Sendable` value: ``analyze(_:)`` opens an ICU context per call (a few µs). For many
+/// texts on one thread, make an ``AnalysisSession`` with ``makeSession()`` and reuse it.
+public struct Analyzer: Sendable {
+    public let lexicon: Lexicon
+
+    /// An analyzer with the built-in lexicon.
+    public init() throws {
+        self.lexicon = try Lexicon.builtin()
+    }
+
+    public init(lexicon: Lexicon) {
+        self.lexicon = lexicon
+    }
+
+    /// Analyses one text.
+    public func analyze(_ text: String) throws -> [Token] {
+        try makeSession().analyze(text)
+    }
+
+    /// Opens a reusable, single-thread analysis context.
+    public func makeSession() throws -> AnalysisSession {
+        try AnalysisSession(lexicon: lexicon)
+    }
+}
+
+/// A borrowed view of one token, valid only inside the closure it is passed to.
+///
+/// The hot path of indexing reads `units` (the folded term as UTF-16) without creating a `String`.
+public struct TokenView {
+    public var units: UnsafeBufferPointer<UInt16>
+    public var position: Int
+    public var start: Int
+    public var end: Int
+    public var kind: Token.Kind
+    /// The term as a `String` (allocates).
+    public var term: String { String(decoding: units, as: UTF16.self) }
+}
+
+/// An analyzer bound to one ICU context; reuse it for many texts on one thread.
+public final class AnalysisSession {
+    public let lexicon: Lexicon
+    private let context: FoldingContext
+
+    init(lexicon: Lexicon) throws {
+        self.lexicon = lexicon
+        self.context = try FoldingContext()
+    }
+
+    /// Analyses `text` into tokens.
+    public func analyze(_ text: String) throws -> [Token] {
+        var tokens: [Token] = []
+        try forEachToken(in: text) { token in
+            tokens.append(Token(term: token.term, position: token.position, start: token.start, end: token.end,
+                                kind: token.kind))
+        }
+        return tokens
+    }
+
+    /// Calls `body` with each token of `text`, in order, without allocating per token.
+    public func forEachToken(in text: String, _ body: (TokenView) throws -> Void) throws {
+        var text = text
+        try text.withUTF8 { try forEachToken(utf8: $0, body) }
+    }
+
+    /// Calls `body` with each token of UTF-8 bytes; ill-formed bytes count as U+FFFD and give no token.
+    public func forEachToken(utf8: UnsafeBufferPointer<UInt8>, _ body: (TokenView) throws -> Void) throws {
+        let run = try context.run(utf8, segment: true)
+        guard run.segmentCount > 0, let segments = run.segments else { return }
+        let folded = run.folded
+        let lexicon = lexicon
+        var position = 0
+        var s = 0
+        while s < run.segmentCount {
+            let start = Int(segments[3 * s])
+            if let match = lexicon.longestMatch(in: folded, segments: segments, segmentCount: run.segmentCount,
+                                                first: s) {
+                let end = Int(segments[3 * (match.nextSegment - 1) + 1])
+                try lexicon.termUnits[match.term].withUnsafeBufferPointer { units in
+                    try body(TokenView(units: units, position: position, start: Int(run.sourceStarts[start]),
+                                       end: Int(run.sourceEnds[end - 1]), kind: .lexicon))
+                }
+                position += 1
+                s = match.nextSegment
+                continue
+            }
+            if let kind = Token.Kind(ruleStatus: segments[3 * s + 2]) {
+                let end = Int(segments[3 * s + 1])
+                let units = UnsafeBufferPointer(rebasing: folded[start..<end])
+                try body(TokenView(units: units, position: position, start: Int(run.sourceStarts[start]),
+                                   end: Int(run.sourceEnds[end - 1]), kind: kind))
+                position += 1
+            }
+            s += 1
+        }
+    }
+
+    /// Folds `text` as the analyzer does, without segmenting: `ＰＬＣ編程` → `plc编程`.
+    public func fold(_ text: String) throws -> String {
+        String(decoding: try context.fold(text), as: UTF16.self)
+    }
+}

@@ -1,0 +1,53 @@
+import CICUShim
+
+/// Owns one ICU analysis context (break iterator, normalizer, buffers) for reuse across texts.
+///
+/// Not `Sendable`: the context holds mutable buffers. Use one per thread.
+/// The corresponding C functions are `talent_analyzer_open` and `talent_analyzer_close`.
+final class FoldingContext {
+    private let handle: OpaquePointer
+
+    init() throws(ICUError) {
+        var status: Int32 = 0
+        guard let handle = talent_analyzer_open(&status) else { throw ICUError(code: max(status, 1)) }
+        self.handle = handle
+    }
+
+    deinit { talent_analyzer_close(handle) }
+
+    /// The result of one run; pointers stay valid until the next run on the same context.
+    struct Run {
+        var folded: UnsafeBufferPointer<UInt16>
+        var sourceStarts: UnsafePointer<Int32>
+        var sourceEnds: UnsafePointer<Int32>
+        /// Three `Int32` per segment: start, end (folded units), ICU rule status.
+        var segments: UnsafePointer<Int32>?
+        var segmentCount: Int
+    }
+
+    /// Folds (and optionally segments) UTF-8 bytes.
+    func run(_ utf8: UnsafeBufferPointer<UInt8>, segment: Bool) throws(ICUError) -> Run {
+        guard utf8.count < Int(Int32.max) / 4 else { throw ICUError(code: 1 /* U_ILLEGAL_ARGUMENT_ERROR */) }
+        var status: Int32 = 0
+        let base = utf8.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        let count = talent_analyzer_run(handle, base, Int32(utf8.count), segment ? 1 : 0, &status)
+        if count < 0 || status > 0 { throw ICUError(code: max(status, 1)) }
+        var length: Int32 = 0
+        let folded = talent_analyzer_folded(handle, &length)
+        return Run(
+            folded: UnsafeBufferPointer(start: folded, count: Int(length)),
+            sourceStarts: talent_analyzer_source_starts(handle),
+            sourceEnds: talent_analyzer_source_ends(handle),
+            segments: talent_analyzer_segments(handle),
+            segmentCount: Int(count))
+    }
+
+    /// Folds a string without segmenting it: NFKC case fold, then Traditional → Simplified.
+    func fold(_ text: String) throws(ICUError) -> [UInt16] {
+        var text = text
+        let result = text.withUTF8 { bytes in
+            Result { () throws(ICUError) in Array(try run(bytes, segment: false).folded) }
+        }
+        return try result.get()
+    }
+}

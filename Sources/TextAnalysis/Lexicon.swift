@@ -1,0 +1,228 @@
+import Foundation
+
+/// The bilingual domain lexicon: skill, occupation and vocabulary terms with their synonyms and regional
+/// variants.
+///
+/// The analyzer uses it to join adjacent tokens into known terms (`数 控 机床` → `数控机床`), to keep
+/// tokens whole that ICU would break (`c++`, `.net`, `s7-1200`), and to fold regional spellings onto one
+/// term (`軟體` → `软件`). Query expansion and skill tagging read the same entries, so there is one source.
+///
+/// The file format is UTF-8 text, one entry a line, six tab-separated columns:
+///
+/// ```
+/// # id   category     zh          en     synonyms (|)                        variants (|)
+/// plc    automation   可编程控制器  PLC    可编程逻辑控制器|programmable logic controller
+/// software vocab      软件         software                                    軟體
+/// ```
+///
+/// A line without tabs is a single term to join or protect (id and label are the term itself).
+/// `#` starts a comment line. Synonyms are terms of their own; variants are folded into the entry's
+/// main term (its `zh` label, else its `en` label) at index and query time alike.
+public final class Lexicon: Sendable {
+    /// One row of a lexicon file.
+    public struct Entry: Hashable, Sendable, Codable {
+        public var id: String
+        public var category: String
+        public var zh: String
+        public var en: String
+        public var synonyms: [String]
+        public var variants: [String]
+
+        public init(id: String, category: String, zh: String, en: String, synonyms: [String] = [],
+                    variants: [String] = []) {
+            self.id = id
+            self.category = category
+            self.zh = zh
+            self.en = en
+            self.synonyms = synonyms
+            self.variants = variants
+        }
+
+        /// The label variants fold into.
+        var mainLabel: String { zh.isEmpty ? en : zh }
+
+        /// Every surface form: labels, synonyms and variants.
+        public var forms: [String] { [zh, en].filter { !$0.isEmpty } + synonyms + variants }
+    }
+
+    /// A bad line in a lexicon file.
+    public struct ParseError: Error, Sendable, CustomStringConvertible {
+        public var path: String
+        public var line: Int
+        public var reason: String
+        public var description: String { "\(path):\(line): \(reason)" }
+    }
+
+    public let entries: [Entry]
+
+    /// The trie over folded forms. The root's children sit in a flat table indexed by UTF-16 unit, because
+    /// nearly every walk ends there; deeper edges live in a dictionary keyed by (node, unit).
+    private let rootChildren: [Int32]
+    private let edges: [UInt64: Int32]
+    /// For each trie node, the index in `terms` of the term a form ending there maps to, or -1.
+    private let nodeTerms: [Int32]
+    /// Folded terms, as UTF-16 code units and as strings.
+    let termUnits: [[UInt16]]
+    let termStrings: [String]
+
+    /// Builds a lexicon; forms are folded exactly as the analyzer folds text.
+    ///
+    /// Forms that contain white space are kept in `entries` (for phrase matching by callers) but are not
+    /// joined into single tokens: `programmable logic controller` stays three words.
+    public init(entries: [Entry]) throws {
+        self.entries = entries
+        let context = try FoldingContext()
+        var root = [Int32](repeating: -1, count: 0x10000)
+        var edges: [UInt64: Int32] = [:]
+        var nodeTerms: [Int32] = [-1]  // node 0 is the root
+        var termIndex: [[UInt16]: Int32] = [:]
+        var termUnits: [[UInt16]] = []
+
+        func intern(_ units: [UInt16]) -> Int32 {
+            if let i = termIndex[units] { return i }
+            let i = Int32(termUnits.count)
+            termUnits.append(units)
+            termIndex[units] = i
+            return i
+        }
+
+        for entry in entries {
+            let main = try context.fold(entry.mainLabel)
+            let mainTerm = intern(main)
+            let labelForms = [entry.zh, entry.en].filter { !$0.isEmpty } + entry.synonyms
+            let forms = labelForms.map { ($0, false) } + entry.variants.map { ($0, true) }
+            for (form, isVariant) in forms {
+                guard !form.isEmpty, !form.unicodeScalars.contains(where: \.properties.isWhitespace) else { continue }
+                let units = try context.fold(form)
+                guard !units.isEmpty else { continue }
+                var node: Int32 = 0
+                for unit in units {
+                    if node == 0 {
+                        if root[Int(unit)] < 0 {
+                            root[Int(unit)] = Int32(nodeTerms.count)
+                            nodeTerms.append(-1)
+                        }
+                        node = root[Int(unit)]
+                    } else {
+                        let key = UInt64(node) << 16 | UInt64(unit)
+                        if let next = edges[key] {
+                            node = next
+                        } else {
+                            let next = Int32(nodeTerms.count)
+                            nodeTerms.append(-1)
+                            edges[key] = next
+                            node = next
+                        }
+                    }
+                }
+                // The first entry to claim a form keeps it, so user files cannot silently re-map built-ins
+                // by accident of order: built-ins come first.
+                if nodeTerms[Int(node)] < 0 {
+                    nodeTerms[Int(node)] = isVariant ? mainTerm : intern(units)
+                }
+            }
+        }
+        self.rootChildren = root
+        self.edges = edges
+        self.nodeTerms = nodeTerms
+        self.termUnits = termUnits
+        self.termStrings = termUnits.map { String(decoding: $0, as: UTF16.self) }
+    }
+
+    /// An empty lexicon: the analyzer then gives plain ICU words.
+    public static let empty: Lexicon = try! Lexicon(entries: [])
+
+    /// The lexicon that ships with talent (`Resources/lexicon.tsv`).
+    public static func builtin() throws -> Lexicon {
+        try builtinResult.get()
+    }
+
+    private static let builtinResult: Result<Lexicon, any Error> = Result {
+        guard let url = Bundle.module.url(forResource: "lexicon", withExtension: "tsv") else {
+            throw ParseError(path: "lexicon.tsv", line: 0, reason: "the built-in lexicon is missing from the bundle")
+        }
+        return try Lexicon(entries: parse(contentsOf: url))
+    }
+
+    /// The built-in lexicon followed by the entries of `files` (built-ins win on conflicting forms).
+    public static func builtin(adding files: [String]) throws -> Lexicon {
+        if files.isEmpty { return try builtin() }
+        var entries = try builtin().entries
+        for file in files { entries += try parse(contentsOf: URL(fileURLWithPath: file)) }
+        return try Lexicon(entries: entries)
+    }
+
+    /// Reads a lexicon file.
+    ///
+    /// - Throws: ``ParseError`` naming the file and line of the first bad row, or the file system's error.
+    public static func parse(contentsOf url: URL) throws -> [Entry] {
+        let data = try Data(contentsOf: url)
+        let decoded = try TextDecoder.decode(Array(data), path: url.path, strict: true)
+        return try parse(decoded.text, path: url.path)
+    }
+
+    /// Parses lexicon text; `path` names the source in errors.
+    public static func parse(_ text: String, path: String) throws -> [Entry] {
+        var entries: [Entry] = []
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            guard line.contains("\t") else {
+                entries.append(Entry(id: trimmed, category: "user", zh: "", en: trimmed))
+                continue
+            }
+            let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            guard columns.count <= 6 else {
+                throw ParseError(path: path, line: lineNumber, reason: "expected at most 6 tab-separated columns (id, category, zh, en, synonyms, variants), found \(columns.count)")
+            }
+            func column(_ i: Int) -> String { i < columns.count ? columns[i] : "" }
+            func list(_ i: Int) -> [String] {
+                column(i).split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            }
+            let entry = Entry(id: column(0), category: column(1), zh: column(2), en: column(3),
+                              synonyms: list(4), variants: list(5))
+            guard !entry.id.isEmpty else {
+                throw ParseError(path: path, line: lineNumber, reason: "the id column is empty")
+            }
+            guard !entry.zh.isEmpty || !entry.en.isEmpty else {
+                throw ParseError(path: path, line: lineNumber, reason: "entry '\(entry.id)' has neither a zh nor an en label")
+            }
+            entries.append(entry)
+        }
+        return entries
+    }
+
+    // MARK: - Matching
+
+    /// Finds the longest form that starts at folded unit `start` and ends where a segment ends.
+    ///
+    /// - Parameters:
+    ///   - folded: the folded text.
+    ///   - segments: the ICU segments (start, end, status triples); `first` is the segment starting at `start`.
+    /// - Returns: the term index and the index of the segment after the match, or `nil`.
+    @inline(__always)
+    func longestMatch(in folded: UnsafeBufferPointer<UInt16>, segments: UnsafePointer<Int32>, segmentCount: Int,
+                      first: Int) -> (term: Int, nextSegment: Int)? {
+        var i = Int(segments[3 * first])
+        var node = rootChildren[Int(folded[i])]
+        guard node >= 0 else { return nil }
+        var best: (term: Int, nextSegment: Int)?
+        var segment = first
+        while true {
+            i += 1
+            // Advance to the segment containing unit i - 1; a match may end only at a segment's end.
+            while segment < segmentCount && Int(segments[3 * segment + 1]) < i { segment += 1 }
+            if segment < segmentCount && Int(segments[3 * segment + 1]) == i {
+                let term = nodeTerms[Int(node)]
+                if term >= 0 { best = (Int(term), segment + 1) }
+            }
+            guard i < folded.count, let next = edges[UInt64(node) << 16 | UInt64(folded[i])] else { break }
+            node = next
+        }
+        return best
+    }
+}
