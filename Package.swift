@@ -22,6 +22,16 @@ let package = Package(
                 .linkedLibrary("icudata"),
             ]
         ),
+        // zlib behind plain C: CRC-32 footers and deflated stored fields.
+        .target(
+            name: "CCompression",
+            linkerSettings: [.linkedLibrary("z")]
+        ),
+        // Segment files, postings, manifest and commit. Stores terms, never analyses text.
+        .target(
+            name: "IndexStore",
+            dependencies: ["CCompression"]
+        ),
         .target(
             name: "TextAnalysis",
             dependencies: ["CICUShim"],
@@ -43,6 +53,7 @@ let package = Package(
             dependencies: [
                 "TextAnalysis",
                 "TalentDirectory",
+                "IndexStore",
                 "CICUShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -50,6 +61,10 @@ let package = Package(
         .testTarget(
             name: "TextAnalysisTests",
             dependencies: ["TextAnalysis", "CICUShim"]
+        ),
+        .testTarget(
+            name: "IndexStoreTests",
+            dependencies: ["IndexStore"]
         ),
         .testTarget(
             name: "TalentDirectoryTests",

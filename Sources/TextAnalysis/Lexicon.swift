@@ -58,7 +58,7 @@ public final class Lexicon: Sendable {
     /// The trie over folded forms. The root's children sit in a flat table indexed by UTF-16 unit, because
     /// nearly every walk ends there; deeper edges live in a dictionary keyed by (node, unit).
     private let rootChildren: [Int32]
-    private let edges: [UInt64: Int32]
+    private let edges: EdgeTable
     /// For each trie node, the index in `terms` of the term a form ending there maps to, or -1.
     private let nodeTerms: [Int32]
     /// Folded terms, as UTF-16 code units and as strings.
@@ -67,8 +67,8 @@ public final class Lexicon: Sendable {
 
     /// Builds a lexicon; forms are folded exactly as the analyzer folds text.
     ///
-    /// Forms that contain white space are kept in `entries` (for phrase matching by callers) but are not
-    /// joined into single tokens: `programmable logic controller` stays three words.
+    /// Forms that contain white space, or mix Latin and Han, are kept in `entries` (for phrase matching and
+    /// tagging by callers) but are not joined into single tokens; see ``isJoinable(_:)``.
     public init(entries: [Entry]) throws {
         self.entries = entries
         let context = try FoldingContext()
@@ -92,7 +92,7 @@ public final class Lexicon: Sendable {
             let labelForms = [entry.zh, entry.en].filter { !$0.isEmpty } + entry.synonyms
             let forms = labelForms.map { ($0, false) } + entry.variants.map { ($0, true) }
             for (form, isVariant) in forms {
-                guard !form.isEmpty, !form.unicodeScalars.contains(where: \.properties.isWhitespace) else { continue }
+                guard Self.isJoinable(form) else { continue }
                 let units = try context.fold(form)
                 guard !units.isEmpty else { continue }
                 var node: Int32 = 0
@@ -123,10 +123,25 @@ public final class Lexicon: Sendable {
             }
         }
         self.rootChildren = root
-        self.edges = edges
+        self.edges = EdgeTable(edges)
         self.nodeTerms = nodeTerms
         self.termUnits = termUnits
         self.termStrings = termUnits.map { String(decoding: $0, as: UTF16.self) }
+    }
+
+    /// Whether the analyzer joins `form` into one token.
+    ///
+    /// Forms with spaces stay separate words (`programmable logic controller`), and so do forms that mix
+    /// Latin letters or digits with Han (`PLC编程`, `Java开发工程师`): joining those would hide their Latin
+    /// core, and `plc` must match `PLC编程`. Such forms still serve tagging and query expansion.
+    static func isJoinable(_ form: String) -> Bool {
+        var hasLatin = false, hasHan = false
+        for scalar in form.unicodeScalars {
+            if scalar.properties.isWhitespace { return false }
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) { hasLatin = true }
+            if scalar.properties.isIdeographic { hasHan = true }
+        }
+        return !form.isEmpty && !(hasLatin && hasHan)
     }
 
     /// An empty lexicon: the analyzer then gives plain ICU words.
@@ -220,9 +235,51 @@ public final class Lexicon: Sendable {
                 let term = nodeTerms[Int(node)]
                 if term >= 0 { best = (Int(term), segment + 1) }
             }
-            guard i < folded.count, let next = edges[UInt64(node) << 16 | UInt64(folded[i])] else { break }
+            guard i < folded.count else { break }
+            let next = edges.child(of: node, unit: folded[i])
+            guard next >= 0 else { break }
             node = next
         }
         return best
+    }
+}
+
+/// The trie's edges below the root in an open-addressing table with a multiplicative hash: lookups run per
+/// character of the text, and `Dictionary`'s seeded hashing cost more than the rest of the walk.
+struct EdgeTable: Sendable {
+    private let keys: [UInt64]
+    private let values: [Int32]
+    private let shift: UInt64
+
+    init(_ edges: [UInt64: Int32]) {
+        var bits = 4
+        while (1 << bits) < edges.count * 2 { bits += 1 }
+        var keys = [UInt64](repeating: .max, count: 1 << bits)
+        var values = [Int32](repeating: -1, count: 1 << bits)
+        let shift = UInt64(64 - bits)
+        let mask = (1 << bits) - 1
+        for (key, value) in edges {
+            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            while keys[slot] != .max { slot = (slot + 1) & mask }
+            keys[slot] = key
+            values[slot] = value
+        }
+        self.keys = keys
+        self.values = values
+        self.shift = shift
+    }
+
+    /// The child of `node` along `unit`, or -1.
+    @inline(__always)
+    func child(of node: Int32, unit: UInt16) -> Int32 {
+        let key = UInt64(node) << 16 | UInt64(unit)
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        while true {
+            let k = keys[slot]
+            if k == key { return values[slot] }
+            if k == .max { return -1 }
+            slot = (slot + 1) & mask
+        }
     }
 }

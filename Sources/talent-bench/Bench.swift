@@ -2,6 +2,7 @@ import ArgumentParser
 import CICUShim
 import Dispatch
 import Foundation
+import IndexStore
 import Synchronization
 import TalentDirectory
 import TextAnalysis

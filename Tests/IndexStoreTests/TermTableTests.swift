@@ -1,6 +1,6 @@
 import Testing
 
-@testable import TextAnalysis
+@testable import IndexStore
 
 struct TermTableTests {
     @Test func internsDistinctTermsDensely() {

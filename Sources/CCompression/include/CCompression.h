@@ -1,0 +1,28 @@
+// zlib behind a plain C header: CRC-32 for index file footers, deflate for stored fields.
+#ifndef TALENT_CCOMPRESSION_H
+#define TALENT_CCOMPRESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Continues a CRC-32 (ISO-HDLC, as zlib and gzip compute it) over `length` bytes; start with 0.
+uint32_t talent_crc32(uint32_t crc, const uint8_t *bytes, size_t length);
+
+/// An upper bound of the deflated size of `length` bytes.
+size_t talent_deflate_bound(size_t length);
+
+/// Deflates (zlib format) `src` into `dst`; returns the compressed size, or 0 on failure.
+size_t talent_deflate(const uint8_t *src, size_t length, uint8_t *dst, size_t capacity, int level);
+
+/// Inflates into `dst`, which must hold exactly the original size; returns bytes written, or -1 on corrupt data.
+int64_t talent_inflate(const uint8_t *src, size_t length, uint8_t *dst, size_t capacity);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
