@@ -1,0 +1,289 @@
+/// The kinds of columnar values a segment stores per document, for filters, facets and sorting.
+public enum ColumnKind: String, Codable, Sendable {
+    /// One string per document (region, education); dictionary-coded.
+    case keyword
+    /// Any number of strings per document (skills).
+    case keywords
+    /// One integer per document (salary, experience, posted day); missing is allowed.
+    case int
+}
+
+public struct ColumnSpec: Codable, Equatable, Sendable {
+    public var name: String
+    public var kind: ColumnKind
+    public init(name: String, kind: ColumnKind) {
+        self.name = name
+        self.kind = kind
+    }
+}
+
+/// One document's value in one column.
+public enum ColumnValue: Equatable, Sendable {
+    case keyword(String?)
+    case keywords([String])
+    case int(Int64?)
+}
+
+/// Body layout of the `.vals` file: the unique document ids, each column, then the field lengths (norms) of
+/// every text field, then a directory:
+/// ```
+/// dictionary: vint count, u32 offsets × (count + 1) relative to the strings, strings
+/// ids:        dictionary (sorted), u32 doc per ordinal, u32 ordinal per doc
+/// keyword:    dictionary, u32 per doc (0 = missing, else ordinal + 1)
+/// keywords:   dictionary, u32 starts × (docs + 1), u32 ordinals
+/// int:        i64 per doc (Int64.min = missing)
+/// norms:      u16 per doc per text field (saturating)
+/// directory:  vint entries; per entry: string name, vint offset
+/// u64 directory offset
+/// ```
+struct DocValuesWriter {
+    private(set) var body = ByteWriter(capacity: 1 << 16)
+    private var directory: [(String, Int)] = []
+
+    private mutating func dictionary(_ values: [String]) {
+        body.vint(values.count)
+        var offset: UInt32 = 0
+        body.u32(0)
+        for v in values {
+            offset += UInt32(v.utf8.count)
+            body.u32(offset)
+        }
+        for v in values { body.append(v.utf8) }
+    }
+
+    mutating func ids(_ ids: [String]) {
+        directory.append(("\u{0}ids", body.count))
+        // Ties (an id added twice to one segment, the earlier copy deleted) keep document order, so the
+        // last ordinal of an id is its newest document.
+        let order = ids.indices.sorted { a, b in
+            ids[a] == ids[b] ? a < b : ids[a].utf8.lexicographicallyPrecedes(ids[b].utf8)
+        }
+        dictionary(order.map { ids[$0] })
+        var ordOfDoc = [UInt32](repeating: 0, count: ids.count)
+        for (ord, doc) in order.enumerated() {
+            body.u32(UInt32(doc))
+            ordOfDoc[doc] = UInt32(ord)
+        }
+        for o in ordOfDoc { body.u32(o) }
+    }
+
+    mutating func keyword(name: String, values: [String?]) {
+        directory.append((name, body.count))
+        let unique = Array(Set(values.compactMap { $0 })).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var ordinal: [String: UInt32] = [:]
+        for (i, v) in unique.enumerated() { ordinal[v] = UInt32(i) }
+        dictionary(unique)
+        for v in values { body.u32(v.map { ordinal[$0]! + 1 } ?? 0) }
+    }
+
+    mutating func keywords(name: String, values: [[String]]) {
+        directory.append((name, body.count))
+        let unique = Array(Set(values.joined())).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var ordinal: [String: UInt32] = [:]
+        for (i, v) in unique.enumerated() { ordinal[v] = UInt32(i) }
+        dictionary(unique)
+        var start: UInt32 = 0
+        body.u32(0)
+        for v in values {
+            start += UInt32(v.count)
+            body.u32(start)
+        }
+        for v in values { for s in v { body.u32(ordinal[s]!) } }
+    }
+
+    mutating func int(name: String, values: [Int64?]) {
+        directory.append((name, body.count))
+        for v in values { body.u64(UInt64(bitPattern: v ?? Int64.min)) }
+    }
+
+    /// Writes one column of values given per document.
+    mutating func column(_ spec: ColumnSpec, _ column: [ColumnValue]) {
+        switch spec.kind {
+        case .keyword:
+            keyword(name: spec.name, values: column.map { if case .keyword(let s) = $0 { return s } else { return nil } })
+        case .keywords:
+            keywords(name: spec.name, values: column.map { if case .keywords(let s) = $0 { return s } else { return [] } })
+        case .int:
+            int(name: spec.name, values: column.map { if case .int(let v) = $0 { return v } else { return nil } })
+        }
+    }
+
+    mutating func norms(field: Int, values: [UInt16]) {
+        directory.append(("\u{0}norms\(field)", body.count))
+        for v in values { body.u16(v) }
+    }
+
+    mutating func finish() -> [UInt8] {
+        let offset = body.count
+        body.vint(directory.count)
+        for (name, at) in directory {
+            body.string(name)
+            body.vint(at)
+        }
+        body.u64(UInt64(offset))
+        return body.bytes
+    }
+}
+
+/// A dictionary of strings in a `.vals` body, read in place.
+public struct ValueDictionary: @unchecked Sendable {
+    let offsets: UnsafeRawBufferPointer
+    let strings: UnsafeRawBufferPointer
+    public let count: Int
+
+    init(reader r: inout ByteReader) throws(IndexError) {
+        count = try r.int()
+        offsets = try r.bytes(4 * (count + 1))
+        let total = Int(offsets.loadUnaligned(fromByteOffset: 4 * count, as: UInt32.self).littleEndian)
+        strings = try r.bytes(total)
+        var previous: UInt32 = 0
+        for i in 0...count {
+            let o = offsets.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian
+            guard o >= previous, Int(o) <= total else { throw .corrupt(file: r.file, reason: "value dictionary offsets are not monotone") }
+            previous = o
+        }
+    }
+
+    public subscript(ordinal: Int) -> String {
+        let a = Int(offsets.loadUnaligned(fromByteOffset: 4 * ordinal, as: UInt32.self).littleEndian)
+        let b = Int(offsets.loadUnaligned(fromByteOffset: 4 * ordinal + 4, as: UInt32.self).littleEndian)
+        return String(decoding: UnsafeRawBufferPointer(rebasing: strings[a..<b]), as: UTF8.self)
+    }
+
+    func bytes(_ ordinal: Int) -> UnsafeRawBufferPointer {
+        let a = Int(offsets.loadUnaligned(fromByteOffset: 4 * ordinal, as: UInt32.self).littleEndian)
+        let b = Int(offsets.loadUnaligned(fromByteOffset: 4 * ordinal + 4, as: UInt32.self).littleEndian)
+        return UnsafeRawBufferPointer(rebasing: strings[a..<b])
+    }
+
+    /// The ordinal of `value` (the dictionary is sorted by UTF-8 bytes), or `nil`.
+    public func ordinal(of value: String) -> Int? {
+        let target = Array(value.utf8)
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let b = bytes(mid)
+            if b.lexicographicallyPrecedes(target) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < count && bytes(lo).elementsEqual(target) ? lo : nil
+    }
+}
+
+/// A column of a segment, read in place from the mapped file.
+public enum Column: @unchecked Sendable {
+    case keyword(ValueDictionary, ords: UnsafeRawBufferPointer)
+    case keywords(ValueDictionary, starts: UnsafeRawBufferPointer, ords: UnsafeRawBufferPointer)
+    case int(UnsafeRawBufferPointer)
+
+    /// The keyword ordinal of `doc` (+1; 0 = missing).
+    @inline(__always)
+    public func keywordOrdinal(_ doc: Int) -> Int {
+        guard case .keyword(_, let ords) = self else { return 0 }
+        return Int(ords.loadUnaligned(fromByteOffset: 4 * doc, as: UInt32.self).littleEndian)
+    }
+
+    @inline(__always)
+    public func int(_ doc: Int) -> Int64? {
+        guard case .int(let values) = self else { return nil }
+        let v = Int64(bitPattern: values.loadUnaligned(fromByteOffset: 8 * doc, as: UInt64.self).littleEndian)
+        return v == Int64.min ? nil : v
+    }
+
+    /// The keyword ordinals of `doc` in a multi-valued column.
+    public func keywordOrdinals(_ doc: Int) -> [Int] {
+        switch self {
+        case .keywords(_, let starts, let ords):
+            let a = Int(starts.loadUnaligned(fromByteOffset: 4 * doc, as: UInt32.self).littleEndian)
+            let b = Int(starts.loadUnaligned(fromByteOffset: 4 * doc + 4, as: UInt32.self).littleEndian)
+            return (a..<b).map { Int(ords.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self).littleEndian) }
+        case .keyword:
+            let o = keywordOrdinal(doc)
+            return o == 0 ? [] : [o - 1]
+        case .int:
+            return []
+        }
+    }
+
+    public var dictionary: ValueDictionary? {
+        switch self {
+        case .keyword(let d, _), .keywords(let d, _, _): return d
+        case .int: return nil
+        }
+    }
+
+    /// The string values of `doc`.
+    public func strings(_ doc: Int) -> [String] {
+        guard let d = dictionary else { return int(doc).map { [String($0)] } ?? [] }
+        return keywordOrdinals(doc).map { d[$0] }
+    }
+}
+
+/// Reads a `.vals` body.
+final class DocValuesReader: @unchecked Sendable {
+    let ids: ValueDictionary
+    private let docOfOrdinal: UnsafeRawBufferPointer
+    private let ordinalOfDoc: UnsafeRawBufferPointer
+    let columns: [String: Column]
+    let norms: [UnsafeRawBufferPointer]
+
+    init(body: UnsafeRawBufferPointer, maxDoc: Int, schema: Schema, file: String) throws(IndexError) {
+        guard body.count >= 8 else { throw .corrupt(file: file, reason: "doc values too short") }
+        var t = ByteReader(body, offset: body.count - 8, file: file)
+        let dirOffset = Int(try t.u64())
+        var d = ByteReader(body, offset: dirOffset, file: file)
+        var entries: [String: Int] = [:]
+        let n = try d.int()
+        for _ in 0..<n {
+            let name = try d.string()
+            entries[name] = try d.int()
+        }
+        func reader(_ name: String) throws(IndexError) -> ByteReader {
+            guard let at = entries[name], at < dirOffset else { throw .corrupt(file: file, reason: "column \(name) missing") }
+            return ByteReader(UnsafeRawBufferPointer(rebasing: body[0..<dirOffset]), offset: at, file: file)
+        }
+        var r = try reader("\u{0}ids")
+        ids = try ValueDictionary(reader: &r)
+        guard ids.count == maxDoc else { throw .corrupt(file: file, reason: "\(ids.count) ids for \(maxDoc) documents") }
+        docOfOrdinal = try r.bytes(4 * maxDoc)
+        ordinalOfDoc = try r.bytes(4 * maxDoc)
+        var columns: [String: Column] = [:]
+        for spec in schema.columns {
+            var r = try reader(spec.name)
+            switch spec.kind {
+            case .keyword:
+                let dict = try ValueDictionary(reader: &r)
+                columns[spec.name] = .keyword(dict, ords: try r.bytes(4 * maxDoc))
+            case .keywords:
+                let dict = try ValueDictionary(reader: &r)
+                let starts = try r.bytes(4 * (maxDoc + 1))
+                let total = Int(starts.loadUnaligned(fromByteOffset: 4 * maxDoc, as: UInt32.self).littleEndian)
+                columns[spec.name] = .keywords(dict, starts: starts, ords: try r.bytes(4 * total))
+            case .int:
+                columns[spec.name] = .int(try r.bytes(8 * maxDoc))
+            }
+        }
+        self.columns = columns
+        var norms: [UnsafeRawBufferPointer] = []
+        for f in schema.textFields.indices {
+            var r = try reader("\u{0}norms\(f)")
+            norms.append(try r.bytes(2 * maxDoc))
+        }
+        self.norms = norms
+    }
+
+    func id(of doc: Int) -> String {
+        ids[Int(ordinalOfDoc.loadUnaligned(fromByteOffset: 4 * doc, as: UInt32.self).littleEndian)]
+    }
+
+    /// The newest document with `id` in this segment.
+    func doc(forID id: String) -> Int? {
+        guard var ord = ids.ordinal(of: id) else { return nil }
+        while ord + 1 < ids.count && ids[ord + 1] == id { ord += 1 }
+        return Int(docOfOrdinal.loadUnaligned(fromByteOffset: 4 * ord, as: UInt32.self).littleEndian)
+    }
+
+    @inline(__always)
+    func norm(field: Int, doc: Int) -> UInt16 {
+        norms[field].loadUnaligned(fromByteOffset: 2 * doc, as: UInt16.self).littleEndian
+    }
+}

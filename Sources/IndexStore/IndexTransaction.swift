@@ -1,0 +1,154 @@
+import Foundation
+
+/// One writer's session on an index: holds the write lock, adds segments, deletes documents, and commits
+/// everything at once, or nothing.
+///
+/// ```swift
+/// let tx = try IndexTransaction(directory: "index", schema: schema, purpose: "talent index")
+/// let info = try builder.write(to: tx.directory, name: tx.newSegmentName())
+/// try tx.addSegment(info)          // supersedes older documents with the same ids
+/// try tx.commit()
+/// ```
+/// Until ``commit()`` nothing a reader sees changes; dropping the transaction (or a crash) leaves the last
+/// commit intact, and the next writer removes the orphaned files.
+public final class IndexTransaction {
+    public let directory: String
+    private let lock: WriteLock
+    /// The last commit.
+    public let base: Manifest
+    /// The commit being prepared.
+    public private(set) var manifest: Manifest
+    private var readers: [String: SegmentReader] = [:]
+    private var changedDeletions: [String: Deletions] = [:]
+    private var committed = false
+
+    /// Opens the index in `directory` for writing, creating the folder and an empty index when missing.
+    public init(directory: String, schema: Schema, purpose: String) throws(IndexError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .io(path: directory, operation: "create folder", errno: errno)
+        }
+        lock = try WriteLock(directory: directory, purpose: purpose)
+        self.directory = directory
+        let existing = try IndexDirectory.readManifest(directory)
+        base = existing ?? Manifest(schema: schema)
+        manifest = base
+        if existing != nil, base.schema != schema {
+            throw .corrupt(file: directory + "/" + Manifest.fileName,
+                           reason: "the index was built with another schema; delete the folder and rebuild")
+        }
+        IndexDirectory.removeUnreferencedFiles(directory, keeping: base)
+        for info in base.segments { readers[info.name] = try SegmentReader(directory: directory, info: info, schema: schema) }
+    }
+
+    /// A fresh segment name, unique in this index.
+    public func newSegmentName() -> String {
+        defer { manifest.nextSegment += 1 }
+        return "seg-\(manifest.nextSegment)"
+    }
+
+    private func deletions(of name: String) -> Deletions {
+        if let d = changedDeletions[name] { return d }
+        let reader = readers[name]!
+        return reader.deletions ?? Deletions(maxDoc: reader.maxDoc)
+    }
+
+    /// Adds a segment written into ``directory``; older live documents with the ids of its documents are
+    /// deleted. Returns how many were replaced.
+    @discardableResult
+    public func addSegment(_ info: SegmentInfo) throws(IndexError) -> Int {
+        let reader = try SegmentReader(directory: directory, info: info, schema: manifest.schema)
+        var replaced = 0
+        let older = manifest.segments
+        if !older.isEmpty {
+            for doc in 0..<reader.maxDoc where !reader.isDeleted(doc) {
+                let id = reader.id(of: doc)
+                for segment in older {
+                    guard let r = readers[segment.name], let old = r.doc(forID: id) else { continue }
+                    var d = deletions(of: segment.name)
+                    if d.insert(old) {
+                        changedDeletions[segment.name] = d
+                        replaced += 1
+                    }
+                }
+            }
+        }
+        readers[info.name] = reader
+        manifest.segments.append(info)
+        return replaced
+    }
+
+    /// Deletes the live documents with these ids; returns how many were deleted.
+    @discardableResult
+    public func delete(ids: some Sequence<String>) -> Int {
+        var deleted = 0
+        for id in ids {
+            for segment in manifest.segments {
+                guard let r = readers[segment.name], let doc = r.doc(forID: id) else { continue }
+                var d = deletions(of: segment.name)
+                if d.insert(doc) {
+                    changedDeletions[segment.name] = d
+                    deleted += 1
+                }
+            }
+        }
+        return deleted
+    }
+
+    /// Deletes the live documents whose keyword column `column` holds `value`; returns how many.
+    @discardableResult
+    public func delete(where column: String, equals value: String) -> Int {
+        var deleted = 0
+        for segment in manifest.segments {
+            guard let r = readers[segment.name], let col = r.column(column),
+                  let ordinal = col.dictionary?.ordinal(of: value) else { continue }
+            var d = deletions(of: segment.name)
+            for doc in 0..<r.maxDoc where col.keywordOrdinal(doc) == ordinal + 1 {
+                if d.insert(doc) { deleted += 1 }
+            }
+            changedDeletions[segment.name] = d
+        }
+        return deleted
+    }
+
+    /// Replaces every segment with `merged` (already written), e.g. after ``SegmentMerger``.
+    public func replaceAllSegments(with merged: SegmentInfo?) throws(IndexError) {
+        manifest.segments = merged.map { [$0] } ?? []
+        changedDeletions = [:]
+        if let merged { readers[merged.name] = try SegmentReader(directory: directory, info: merged, schema: manifest.schema) }
+    }
+
+    public func setSource(_ path: String, _ state: Manifest.SourceState?) { manifest.sources[path] = state }
+    public func setting(_ key: String, _ value: String?) { manifest.settings[key] = value }
+
+    /// Segment readers of the commit being prepared, with deletions as committed so far.
+    public func reader(for name: String) -> SegmentReader? { readers[name] }
+
+    /// Whether anything differs from the last commit.
+    public var hasChanges: Bool { manifest != base || !changedDeletions.isEmpty }
+
+    /// Writes the changed deletion files and the manifest, then removes files no longer referenced.
+    public func commit() throws(IndexError) {
+        precondition(!committed, "commit once")
+        for (name, deletions) in changedDeletions {
+            guard let i = manifest.segments.firstIndex(where: { $0.name == name }) else { continue }
+            var info = manifest.segments[i]
+            info.deletesGeneration += 1
+            info.deletedCount = deletions.count
+            let file = try IndexFileWriter(path: directory + "/" + info.fileName(.deletes), kind: .deletes)
+            try file.append(deletions.body())
+            info.bytes["deletes"] = try file.finish()
+            manifest.segments[i] = info
+        }
+        // Segments with every document deleted are dropped.
+        manifest.segments.removeAll { $0.liveCount == 0 }
+        manifest.generation = base.generation + 1
+        manifest.committedAt = ISO8601DateFormatter().string(from: Date())
+        try IndexDirectory.syncDirectory(directory)
+        try IndexDirectory.commit(manifest, to: directory)
+        committed = true
+        IndexDirectory.removeUnreferencedFiles(directory, keeping: manifest)
+        lock.release()
+    }
+}

@@ -1,0 +1,64 @@
+/// The files of a segment being written, shared by the in-memory builder and the merger: terms arrive in
+/// sorted order per field with their postings in a ``PostingsEncoder``; stored documents and columns last.
+final class SegmentOutput {
+    private(set) var info: SegmentInfo
+    private let directory: String
+    private let termsFile: IndexFileWriter
+    private let postingsFile: IndexFileWriter
+    private let positionsFile: IndexFileWriter
+    private var dictionary = TermDictionaryWriter()
+    private var postings = ByteWriter(capacity: 1 << 17)
+    private var positions = ByteWriter(capacity: 1 << 17)
+
+    init(directory: String, name: String, maxDoc: Int, fieldStats: [FieldStats]) throws(IndexError) {
+        self.directory = directory
+        info = SegmentInfo(name: name, maxDoc: maxDoc, deletedCount: 0, deletesGeneration: 0, fieldStats: fieldStats,
+                           bytes: [:])
+        termsFile = try IndexFileWriter(path: directory + "/" + info.fileName(.terms), kind: .terms)
+        postingsFile = try IndexFileWriter(path: directory + "/" + info.fileName(.postings), kind: .postings)
+        positionsFile = try IndexFileWriter(path: directory + "/" + info.fileName(.positions), kind: .positions)
+    }
+
+    func startField() { dictionary.startField() }
+    func endField() { dictionary.endField() }
+
+    /// Writes one term's postings (emptying the encoder). Terms must come in ascending UTF-8 order.
+    func addTerm(_ term: [UInt8], _ encoder: inout PostingsEncoder) throws(IndexError) {
+        let termInfo = encoder.finish(postings: &postings, positionsOut: &positions,
+                                      postingsBase: postingsFile.bodyOffset,
+                                      positionsBase: positionsFile.bodyOffset)
+        dictionary.add(term: term, info: termInfo)
+        if postings.count >= 1 << 16 {
+            try postingsFile.append(postings.bytes)
+            postings.bytes.removeAll(keepingCapacity: true)
+        }
+        if positions.count >= 1 << 16 {
+            try positionsFile.append(positions.bytes)
+            positions.bytes.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Writes the remaining files and returns the segment's manifest entry.
+    func finish(stored: inout StoredFieldsWriter, values: inout DocValuesWriter, deletions: Deletions?) throws(IndexError) -> SegmentInfo {
+        try postingsFile.append(postings.bytes)
+        try positionsFile.append(positions.bytes)
+        try termsFile.append(dictionary.finish())
+        info.bytes["terms"] = try termsFile.finish()
+        info.bytes["postings"] = try postingsFile.finish()
+        info.bytes["positions"] = try positionsFile.finish()
+        let storedFile = try IndexFileWriter(path: directory + "/" + info.fileName(.stored), kind: .stored)
+        try storedFile.append(stored.finish())
+        info.bytes["stored"] = try storedFile.finish()
+        let valuesFile = try IndexFileWriter(path: directory + "/" + info.fileName(.values), kind: .values)
+        try valuesFile.append(values.finish())
+        info.bytes["values"] = try valuesFile.finish()
+        if let deletions, deletions.count > 0 {
+            info.deletesGeneration = 1
+            info.deletedCount = deletions.count
+            let file = try IndexFileWriter(path: directory + "/" + info.fileName(.deletes), kind: .deletes)
+            try file.append(deletions.body())
+            info.bytes["deletes"] = try file.finish()
+        }
+        return info
+    }
+}

@@ -1,0 +1,95 @@
+/// Reads one segment through memory maps. Opening maps the files and reads only their frames, the term
+/// index and the column directory; postings, positions and stored documents are paged in when used.
+public final class SegmentReader: @unchecked Sendable {
+    public let info: SegmentInfo
+    public let schema: Schema
+    let directory: String
+    private let files: [FileFormat.Kind: MappedFile]
+    private let terms: TermDictionary
+    private let postings: UnsafeRawBufferPointer
+    private let positions: UnsafeRawBufferPointer
+    private let stored: StoredFieldsReader
+    private let values: DocValuesReader
+    public let deletions: Deletions?
+
+    public init(directory: String, info: SegmentInfo, schema: Schema) throws(IndexError) {
+        self.info = info
+        self.schema = schema
+        self.directory = directory
+        var files: [FileFormat.Kind: MappedFile] = [:]
+        for kind in FileFormat.Kind.allCases where kind != .deletes || info.deletesGeneration > 0 {
+            files[kind] = try MappedFile(path: directory + "/" + info.fileName(kind))
+        }
+        self.files = files
+        func body(_ kind: FileFormat.Kind) throws(IndexError) -> UnsafeRawBufferPointer {
+            try files[kind]!.body(kind: kind)
+        }
+        terms = try TermDictionary(body: body(.terms), file: files[.terms]!.path)
+        guard terms.fields.count == schema.textFields.count else {
+            throw .corrupt(file: files[.terms]!.path, reason: "\(terms.fields.count) fields, the schema has \(schema.textFields.count)")
+        }
+        postings = try body(.postings)
+        positions = try body(.positions)
+        stored = try StoredFieldsReader(body: body(.stored), file: files[.stored]!.path)
+        values = try DocValuesReader(body: body(.values), maxDoc: info.maxDoc, schema: schema, file: files[.values]!.path)
+        if info.deletesGeneration > 0 {
+            let d = try Deletions(body: body(.deletes), file: files[.deletes]!.path)
+            guard d.maxDoc == info.maxDoc, d.count == info.deletedCount else {
+                throw .corrupt(file: files[.deletes]!.path, reason: "deletions do not match the manifest")
+            }
+            deletions = d
+        } else {
+            deletions = nil
+        }
+    }
+
+    public var maxDoc: Int { info.maxDoc }
+
+    @inline(__always)
+    public func isDeleted(_ doc: Int) -> Bool { deletions?.contains(doc) ?? false }
+
+    /// The dictionary entry of `term` in `field`.
+    public func termInfo(field: Int, term: String) throws(IndexError) -> TermInfo? {
+        try terms.lookup(field: field, term: Array(term.utf8))
+    }
+
+    /// A cursor over the postings of `term` in `field`, or `nil` when the segment lacks the term.
+    public func postings(field: Int, term: String) throws(IndexError) -> PostingsCursor? {
+        guard let info = try termInfo(field: field, term: term) else { return nil }
+        return try postings(info)
+    }
+
+    public func postings(_ info: TermInfo) throws(IndexError) -> PostingsCursor {
+        try PostingsCursor(info: info, postings: postings, positions: positions, file: files[.postings]!.path)
+    }
+
+    /// Calls `body` with each term of `field` (UTF-8 bytes) in sorted order until it returns false.
+    public func forEachTerm(field: Int, _ body: ([UInt8], TermInfo) throws(IndexError) -> Bool) throws(IndexError) {
+        try terms.forEachTerm(field: field, body)
+    }
+
+    /// The number of distinct terms in `field`.
+    public func termCount(field: Int) -> Int { field < terms.fields.count ? terms.fields[field].termCount : 0 }
+
+    public func storedDocument(_ doc: Int) throws(IndexError) -> [UInt8] { try stored.document(doc) }
+
+    public func id(of doc: Int) -> String { values.id(of: doc) }
+
+    /// The newest document with `id`, deleted or not.
+    public func doc(forID id: String) -> Int? { values.doc(forID: id) }
+
+    public func column(_ name: String) -> Column? { values.columns[name] }
+
+    @inline(__always)
+    public func norm(field: Int, doc: Int) -> Int { Int(values.norm(field: field, doc: doc)) }
+
+    /// Paths of the segment's files.
+    public var filePaths: [(FileFormat.Kind, String)] { files.map { ($0.key, $0.value.path) }.sorted { $0.1 < $1.1 } }
+
+    /// Recomputes every file's checksum; throws naming the first damaged file.
+    public func verifyChecksums() throws(IndexError) {
+        for (_, file) in files.sorted(by: { $0.value.path < $1.value.path }) {
+            try FileFormat.verifyChecksum(of: file.bytes, file: file.path)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import CCompression
+
+/// Stored documents (opaque byte blobs, e.g. JSON records) for display, deflated in chunks of 16.
+///
+/// Body layout of the `.stor` file:
+/// ```
+/// chunks: vint docs, vint raw length, vint compressed length, deflated (vint length, bytes)*
+/// index:  u64 offset per chunk
+/// u64 index offset, u32 docs per chunk, u32 chunks
+/// ```
+struct StoredFieldsWriter {
+    static let chunkDocs = 16
+    private(set) var body = ByteWriter(capacity: 1 << 16)
+    private var pending = ByteWriter()
+    private var pendingDocs = 0
+    private var offsets: [UInt64] = []
+
+    mutating func add(_ document: some Collection<UInt8>) {
+        pending.vint(document.count)
+        pending.append(document)
+        pendingDocs += 1
+        if pendingDocs == Self.chunkDocs { flushChunk() }
+    }
+
+    private mutating func flushChunk() {
+        guard pendingDocs > 0 else { return }
+        offsets.append(UInt64(body.count))
+        body.vint(pendingDocs)
+        body.vint(pending.count)
+        let raw = pending.bytes
+        var out = [UInt8](repeating: 0, count: talent_deflate_bound(raw.count))
+        let n = raw.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                talent_deflate(src.baseAddress!, src.count, dst.baseAddress!, dst.count, 6)
+            }
+        }
+        precondition(n > 0, "deflate failed")
+        body.vint(n)
+        body.append(out[0..<n])
+        pending.bytes.removeAll(keepingCapacity: true)
+        pendingDocs = 0
+    }
+
+    mutating func finish() -> [UInt8] {
+        flushChunk()
+        let indexOffset = body.count
+        for o in offsets { body.u64(o) }
+        body.u64(UInt64(indexOffset))
+        body.u32(UInt32(Self.chunkDocs))
+        body.u32(UInt32(offsets.count))
+        return body.bytes
+    }
+}
+
+final class StoredFieldsReader: @unchecked Sendable {
+    let body: UnsafeRawBufferPointer
+    let file: String
+    private let indexOffset: Int
+    private let chunkDocs: Int
+    private let chunks: Int
+
+    init(body: UnsafeRawBufferPointer, file: String) throws(IndexError) {
+        self.body = body
+        self.file = file
+        guard body.count >= 16 else { throw .corrupt(file: file, reason: "stored fields too short") }
+        var t = ByteReader(body, offset: body.count - 16, file: file)
+        indexOffset = Int(try t.u64())
+        chunkDocs = Int(try t.u32())
+        chunks = Int(try t.u32())
+        guard chunkDocs > 0, indexOffset + chunks * 8 == body.count - 16 else {
+            throw .corrupt(file: file, reason: "stored fields index does not fit the file")
+        }
+    }
+
+    /// The stored bytes of document `doc`.
+    func document(_ doc: Int) throws(IndexError) -> [UInt8] {
+        let chunk = doc / chunkDocs
+        guard chunk < chunks else { throw .corrupt(file: file, reason: "document \(doc) beyond the stored fields") }
+        var ir = ByteReader(body, offset: indexOffset + chunk * 8, file: file)
+        var r = ByteReader(body, offset: Int(try ir.u64()), file: file)
+        let docs = try r.int()
+        let rawLength = try r.int()
+        let compressedLength = try r.int()
+        let compressed = try r.bytes(compressedLength)
+        guard doc % chunkDocs < docs, rawLength < 1 << 30 else { throw .corrupt(file: file, reason: "bad chunk header") }
+        var raw = [UInt8](repeating: 0, count: rawLength)
+        let n = raw.withUnsafeMutableBufferPointer { dst in
+            talent_inflate(compressed.baseAddress!.assumingMemoryBound(to: UInt8.self), compressed.count,
+                           dst.baseAddress!, dst.count)
+        }
+        guard n == rawLength else { throw .corrupt(file: file, reason: "stored chunk \(chunk) does not inflate") }
+        let result = raw.withUnsafeBytes { all in
+            Result { () throws(IndexError) -> [UInt8] in
+                var d = ByteReader(all, file: file)
+                for _ in 0..<(doc % chunkDocs) { _ = try d.bytes(try d.int()) }
+                return Array(try d.bytes(try d.int()))
+            }
+        }
+        return try result.get()
+    }
+}

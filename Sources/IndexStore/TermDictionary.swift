@@ -1,0 +1,185 @@
+/// The sorted terms of a segment, per field, in blocks of 32 with shared prefixes, and a sparse index of
+/// each block's first term that readers load when they open the segment.
+///
+/// Body layout of the `.tdic` file:
+/// ```
+/// blocks:  per term  vint shared, vint suffix length, suffix, vint docFreq, vint postings offset (delta in
+///                    block), vint positions offset (delta in block), vint maxFreq, vint minNorm
+/// index:   vint fields; per field: vint terms, vint blocks; per block: string first term, vint offset
+/// u64 index offset
+/// ```
+/// Terms are compared as UTF-8 bytes.
+struct TermDictionaryWriter {
+    static let blockSize = 32
+    var body = ByteWriter(capacity: 1 << 16)
+    private var fieldIndexes: [(terms: Int, blocks: [([UInt8], Int)])] = []
+    private var inBlock = 0
+    private var previous: [UInt8] = []
+    private var previousPostings = 0
+    private var previousPositions = 0
+    private var termCount = 0
+    private var blocks: [([UInt8], Int)] = []
+
+    mutating func startField() {
+        inBlock = 0
+        termCount = 0
+        blocks = []
+    }
+
+    mutating func add(term: [UInt8], info: TermInfo) {
+        if inBlock == Self.blockSize || termCount == 0 { inBlock = 0 }
+        var shared = 0
+        if inBlock == 0 {
+            blocks.append((term, body.count))
+            previousPostings = 0
+            previousPositions = 0
+        } else {
+            let limit = min(previous.count, term.count)
+            while shared < limit && previous[shared] == term[shared] { shared += 1 }
+        }
+        body.vint(shared)
+        body.vint(term.count - shared)
+        body.append(term[shared...])
+        body.vint(info.docFreq)
+        body.vint(info.postingsOffset - previousPostings)
+        body.vint(info.positionsOffset - previousPositions)
+        body.vint(info.maxFreq)
+        body.vint(info.minNorm)
+        previousPostings = info.postingsOffset
+        previousPositions = info.positionsOffset
+        previous = term
+        inBlock += 1
+        termCount += 1
+    }
+
+    mutating func endField() {
+        fieldIndexes.append((termCount, blocks))
+    }
+
+    /// The complete body.
+    mutating func finish() -> [UInt8] {
+        let indexOffset = body.count
+        body.vint(fieldIndexes.count)
+        for field in fieldIndexes {
+            body.vint(field.terms)
+            body.vint(field.blocks.count)
+            for (first, offset) in field.blocks {
+                body.vint(first.count)
+                body.append(first)
+                body.vint(offset)
+            }
+        }
+        body.u64(UInt64(indexOffset))
+        return body.bytes
+    }
+}
+
+/// Reads a `.tdic` body.
+final class TermDictionary: @unchecked Sendable {
+    struct FieldIndex {
+        var termCount: Int
+        var firstTerms: [[UInt8]]
+        var offsets: [Int]
+    }
+
+    let body: UnsafeRawBufferPointer
+    let file: String
+    let fields: [FieldIndex]
+
+    init(body: UnsafeRawBufferPointer, file: String) throws(IndexError) {
+        self.body = body
+        self.file = file
+        guard body.count >= 8 else { throw .corrupt(file: file, reason: "term dictionary too short") }
+        var t = ByteReader(body, offset: body.count - 8, file: file)
+        let indexOffset = Int(try t.u64())
+        guard indexOffset <= body.count - 8 else { throw .corrupt(file: file, reason: "term index offset out of range") }
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: body[0..<body.count - 8]), offset: indexOffset, file: file)
+        var fields: [FieldIndex] = []
+        let fieldCount = try r.int()
+        for _ in 0..<fieldCount {
+            let terms = try r.int()
+            let blocks = try r.int()
+            guard blocks <= terms, blocks <= body.count else { throw .corrupt(file: file, reason: "bad block count") }
+            var firsts: [[UInt8]] = []
+            var offsets: [Int] = []
+            firsts.reserveCapacity(blocks)
+            offsets.reserveCapacity(blocks)
+            for _ in 0..<blocks {
+                let n = try r.int()
+                firsts.append(Array(try r.bytes(n)))
+                let offset = try r.int()
+                guard offset < indexOffset else { throw .corrupt(file: file, reason: "block offset out of range") }
+                offsets.append(offset)
+            }
+            fields.append(FieldIndex(termCount: terms, firstTerms: firsts, offsets: offsets))
+        }
+        self.fields = fields
+    }
+
+    /// The entry of `term` in `field`, or `nil`.
+    func lookup(field: Int, term: [UInt8]) throws(IndexError) -> TermInfo? {
+        guard field < fields.count else { return nil }
+        let index = fields[field]
+        // The last block whose first term is ≤ term.
+        var lo = 0, hi = index.firstTerms.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if index.firstTerms[mid].lexicographicallyPrecedes(term) || index.firstTerms[mid] == term {
+                lo = mid + 1
+            } else {
+                hi = mid
+            }
+        }
+        guard lo > 0 else { return nil }
+        let block = lo - 1
+        let count = block == index.firstTerms.count - 1
+            ? index.termCount - block * TermDictionaryWriter.blockSize : TermDictionaryWriter.blockSize
+        var found: TermInfo?
+        try scanBlock(field: field, block: block, count: count) { current, info in
+            if current == term {
+                found = info
+                return false
+            }
+            return !term.lexicographicallyPrecedes(current)
+        }
+        return found
+    }
+
+    /// Calls `body` with each term of `field` in order until it returns false.
+    func forEachTerm(field: Int, _ body: ([UInt8], TermInfo) throws(IndexError) -> Bool) throws(IndexError) {
+        guard field < fields.count else { return }
+        let index = fields[field]
+        for block in 0..<index.offsets.count {
+            let count = block == index.offsets.count - 1
+                ? index.termCount - block * TermDictionaryWriter.blockSize : TermDictionaryWriter.blockSize
+            var goOn = true
+            try scanBlock(field: field, block: block, count: count) { (term, info) throws(IndexError) in
+                goOn = try body(term, info)
+                return goOn
+            }
+            if !goOn { return }
+        }
+    }
+
+    private func scanBlock(field: Int, block: Int, count: Int,
+                           _ visit: ([UInt8], TermInfo) throws(IndexError) -> Bool) throws(IndexError) {
+        var r = ByteReader(body, offset: fields[field].offsets[block], file: file)
+        var term: [UInt8] = []
+        var postings = 0, positions = 0
+        for _ in 0..<count {
+            let shared = try r.int()
+            let suffix = try r.int()
+            guard shared <= term.count else { throw .corrupt(file: file, reason: "bad shared prefix length") }
+            term.removeSubrange(shared...)
+            term.append(contentsOf: try r.bytes(suffix))
+            let df = try r.int()
+            postings += try r.int()
+            positions += try r.int()
+            let maxFreq = try r.int()
+            let minNorm = try r.int()
+            let info = TermInfo(docFreq: df, postingsOffset: postings, positionsOffset: positions, maxFreq: maxFreq,
+                                minNorm: minNorm)
+            if !(try visit(term, info)) { return }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+
+@testable import IndexStore
+
+let testSchema = Schema(
+    textFields: ["title", "body"],
+    columns: [ColumnSpec(name: "region", kind: .keyword), ColumnSpec(name: "skills", kind: .keywords),
+              ColumnSpec(name: "salary", kind: .int)])
+
+/// A document given as whitespace-separated terms per field.
+struct TestDoc {
+    var id: String
+    var title: String
+    var body: String
+    var region: String?
+    var skills: [String] = []
+    var salary: Int64?
+}
+
+func add(_ doc: TestDoc, to builder: SegmentBuilder) {
+    for (field, text) in [doc.title, doc.body].enumerated() {
+        for (position, term) in text.split(separator: " ").enumerated() {
+            let units = Array(term.utf16)
+            units.withUnsafeBufferPointer { builder.addToken(field: field, units: $0, position: position) }
+        }
+    }
+    builder.finishDocument(id: doc.id, stored: Array("stored:\(doc.id)".utf8),
+                           values: [.keyword(doc.region), .keywords(doc.skills), .int(doc.salary)])
+}
+
+/// Reads all (doc, freq, positions) of a term in a segment.
+func postings(_ r: SegmentReader, _ field: Int, _ term: String) throws -> [(UInt32, UInt32, [UInt32])] {
+    guard let c = try r.postings(field: field, term: term) else { return [] }
+    var out: [(UInt32, UInt32, [UInt32])] = []
+    while c.doc != PostingsCursor.noMoreDocs {
+        out.append((c.doc, c.freq, try c.positions()))
+        try c.next()
+    }
+    return out
+}
+
+struct SegmentTests {
+    @Test func writesAndReadsPostingsPositionsStoredAndColumns() throws {
+        try withTemporaryDirectory { dir in
+            let builder = SegmentBuilder(schema: testSchema)
+            add(TestDoc(id: "a", title: "数控 车工", body: "熟悉 数控 编程 数控", region: "广东·深圳", skills: ["PLC", "CNC"], salary: 8000), to: builder)
+            add(TestDoc(id: "b", title: "焊工", body: "二保焊 氩弧焊", region: nil, skills: [], salary: nil), to: builder)
+            add(TestDoc(id: "c", title: "数控 操机", body: "", region: "江苏·苏州", skills: ["CNC"], salary: 6500), to: builder)
+            let info = try builder.write(to: dir, name: "seg-1")
+            #expect(info.maxDoc == 3)
+            #expect(info.fieldStats[0] == FieldStats(docCount: 3, sumLength: 5))
+            let r = try SegmentReader(directory: dir, info: info, schema: testSchema)
+            let title = try postings(r, 0, "数控")
+            #expect(title.map(\.0) == [0, 2])
+            let body = try postings(r, 1, "数控")
+            #expect(body.count == 1)
+            #expect(body[0].1 == 2)
+            #expect(body[0].2 == [1, 3])
+            #expect(try r.postings(field: 0, term: "absent") == nil)
+            #expect(try r.termInfo(field: 1, term: "数控")?.maxFreq == 2)
+            #expect(String(decoding: try r.storedDocument(1), as: UTF8.self) == "stored:b")
+            #expect(r.id(of: 2) == "c")
+            #expect(r.doc(forID: "b") == 1)
+            #expect(r.doc(forID: "zzz") == nil)
+            #expect(r.column("region")?.strings(0) == ["广东·深圳"])
+            #expect(r.column("region")?.strings(1) == [])
+            #expect(r.column("skills")?.strings(0).sorted() == ["CNC", "PLC"])
+            #expect(r.column("salary")?.int(2) == 6500)
+            #expect(r.column("salary")?.int(1) == nil)
+            #expect(r.norm(field: 1, doc: 0) == 4)
+            var terms: [String] = []
+            try r.forEachTerm(field: 0) { term, _ in
+                terms.append(String(decoding: term, as: UTF8.self))
+                return true
+            }
+            #expect(terms == ["操机", "数控", "焊工", "车工"].sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        }
+    }
+
+    /// Many documents: full blocks, skips and random advance against a plain model.
+    @Test func blockPostingsMatchAModelUnderRandomAdvance() throws {
+        try withTemporaryDirectory { dir in
+            var generator = SplitMix(seed: 7)
+            let builder = SegmentBuilder(schema: testSchema)
+            var model: [String: [UInt32: [UInt32]]] = [:]
+            let vocabulary = (0..<40).map { "t\($0)" }
+            for doc in 0..<3000 {
+                var words: [String] = []
+                for _ in 0..<Int(generator.next() % 12) {
+                    // Skewed: low terms are frequent, so some have many blocks.
+                    let w = vocabulary[Int(generator.next() % 40) * Int(generator.next() % 40) / 40]
+                    words.append(w)
+                }
+                for (p, w) in words.enumerated() { model[w, default: [:]][UInt32(doc), default: []].append(UInt32(p)) }
+                add(TestDoc(id: "d\(doc)", title: "", body: words.joined(separator: " ")), to: builder)
+            }
+            let info = try builder.write(to: dir, name: "seg-1")
+            let r = try SegmentReader(directory: dir, info: info, schema: testSchema)
+            for (term, docs) in model {
+                let expected = docs.keys.sorted()
+                let got = try postings(r, 1, term)
+                #expect(got.map(\.0) == expected, "\(term)")
+                for (doc, freq, positions) in got {
+                    #expect(Int(freq) == docs[doc]!.count)
+                    #expect(positions == docs[doc]!)
+                }
+                // advance(to:) lands on the first doc ≥ target.
+                for _ in 0..<20 {
+                    let c = try #require(try r.postings(field: 1, term: term))
+                    var target = UInt32(generator.next() % 3100)
+                    while true {
+                        let landed = try c.advance(to: target)
+                        let want = expected.first { $0 >= target } ?? PostingsCursor.noMoreDocs
+                        #expect(landed == want)
+                        if landed == PostingsCursor.noMoreDocs { break }
+                        #expect(try c.positions() == docs[landed]!)
+                        target = landed + 1 + UInt32(generator.next() % 300)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func mergeDropsDeletedDocumentsAndKeepsTheRest() throws {
+        try withTemporaryDirectory { dir in
+            let tx = try IndexTransaction(directory: dir, schema: testSchema, purpose: "test")
+            for batch in 0..<3 {
+                let b = SegmentBuilder(schema: testSchema)
+                for i in 0..<50 {
+                    add(TestDoc(id: "doc\(batch * 50 + i)", title: "t\(i % 5)", body: "w\(i % 7) w\(i % 3) shared",
+                                region: "r\(i % 4)", skills: ["s\(i % 2)"], salary: Int64(i)), to: b)
+                }
+                try tx.addSegment(try b.write(to: dir, name: tx.newSegmentName()))
+            }
+            #expect(tx.delete(ids: (0..<150).filter { $0 % 3 == 0 }.map { "doc\($0)" }) == 50)
+            try tx.commit()
+            let before = try IndexSnapshot(directory: dir)
+            #expect(before.liveDocuments == 100)
+
+            let tx2 = try IndexTransaction(directory: dir, schema: testSchema, purpose: "test")
+            let readers = tx2.manifest.segments.map { tx2.reader(for: $0.name)! }
+            let merged = try SegmentMerger.merge(readers, schema: testSchema, into: dir, name: tx2.newSegmentName())
+            try tx2.replaceAllSegments(with: merged)
+            try tx2.commit()
+            let after = try IndexSnapshot(directory: dir)
+            #expect(after.segments.count == 1)
+            #expect(after.liveDocuments == 100)
+            let r = after.segments[0]
+            let shared = try postings(r, 1, "shared")
+            #expect(shared.count == 100)
+            for (doc, _, positions) in shared {
+                #expect(positions == [2])
+                let id = r.id(of: Int(doc))
+                #expect(Int(id.dropFirst(3))! % 3 != 0)
+                #expect(String(decoding: try r.storedDocument(Int(doc)), as: UTF8.self) == "stored:\(id)")
+                #expect(r.column("salary")?.int(Int(doc)) == Int64(Int(id.dropFirst(3))! % 50))
+            }
+            // Old segment files are gone.
+            let files = try FileManager.default.contentsOfDirectory(atPath: dir)
+            #expect(files.filter { $0.hasSuffix(".post") } == [r.info.fileName(.postings)])
+            #expect(try IndexChecker.check(dir).documents == 100)
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so random tests are repeatable.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
