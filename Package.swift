@@ -37,14 +37,22 @@ let package = Package(
             dependencies: ["CICUShim"],
             resources: [.copy("Resources/lexicon.tsv")]
         ),
+        // Indexing and querying: both must analyse text identically.
+        .target(
+            name: "SearchEngine",
+            dependencies: ["IndexStore", "TextAnalysis"]
+        ),
         .target(
             name: "TalentDirectory",
-            dependencies: ["TextAnalysis"]
+            dependencies: ["SearchEngine", "IndexStore", "TextAnalysis"]
         ),
         .executableTarget(
             name: "talent",
             dependencies: [
                 "TextAnalysis",
+                "IndexStore",
+                "SearchEngine",
+                "TalentDirectory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,6 +77,11 @@ let package = Package(
         .testTarget(
             name: "TalentDirectoryTests",
             dependencies: ["TalentDirectory"]
+        ),
+        // Runs the built `talent` executable: durability under SIGKILL, locking, bad input, exit codes.
+        .testTarget(
+            name: "TalentCLITests",
+            dependencies: ["TalentDirectory", "IndexStore", "talent"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -11,7 +11,7 @@ import Foundation
 /// ```
 /// Until ``commit()`` nothing a reader sees changes; dropping the transaction (or a crash) leaves the last
 /// commit intact, and the next writer removes the orphaned files.
-public final class IndexTransaction {
+public final class IndexTransaction: @unchecked Sendable {
     public let directory: String
     private let lock: WriteLock
     /// The last commit.
@@ -97,17 +97,21 @@ public final class IndexTransaction {
     }
 
     /// Deletes the live documents whose keyword column `column` holds `value`; returns how many.
+    ///
+    /// - Parameter segments: only these segments (by name), e.g. those of the last commit; `nil` for all.
     @discardableResult
-    public func delete(where column: String, equals value: String) -> Int {
+    public func delete(where column: String, equals value: String, inSegments segments: Set<String>? = nil) -> Int {
         var deleted = 0
-        for segment in manifest.segments {
+        for segment in manifest.segments where segments?.contains(segment.name) ?? true {
             guard let r = readers[segment.name], let col = r.column(column),
                   let ordinal = col.dictionary?.ordinal(of: value) else { continue }
             var d = deletions(of: segment.name)
-            for doc in 0..<r.maxDoc where col.keywordOrdinal(doc) == ordinal + 1 {
-                if d.insert(doc) { deleted += 1 }
+            let before = d.count
+            for doc in 0..<r.maxDoc where col.keywordOrdinal(doc) == ordinal + 1 { d.insert(doc) }
+            if d.count > before {
+                deleted += d.count - before
+                changedDeletions[segment.name] = d
             }
-            changedDeletions[segment.name] = d
         }
         return deleted
     }

@@ -24,16 +24,27 @@ public struct CSVReader {
         public var description: String { "line \(line): \(reason)" }
     }
 
-    private let bytes: [UInt8]
+    private var text: String
     private var index: Int = 0
     private var line: Int = 1
 
     public init(text: String) {
-        self.bytes = Array(text.utf8)
+        // Read in place through the string's own UTF-8 storage rather than a copy of it.
+        var text = text
+        text.makeContiguousUTF8()
+        self.text = text
     }
 
     /// The next row, or `nil` at the end. Blank lines are skipped.
     public mutating func next() throws(Error) -> Row? {
+        let text = self.text
+        let result = text.utf8.withContiguousStorageIfAvailable { bytes in
+            Result { () throws(Error) -> Row? in try next(bytes) }
+        }!
+        return try result.get()
+    }
+
+    private mutating func next(_ bytes: UnsafeBufferPointer<UInt8>) throws(Error) -> Row? {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         // Skip blank lines between rows.
         while index < bytes.count, bytes[index] == lf || bytes[index] == cr {

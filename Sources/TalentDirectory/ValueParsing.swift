@@ -48,18 +48,18 @@ public enum ValueParsing {
     ///
     /// A single amount is a closed range (`9000` → 9000–9000) unless marked open (`8000以上`, `3000起` →
     /// 8000–nil; `5000以下` → nil–5000). `万`/`w` multiply by 10,000 and `千`/`k` by 1,000; a unit written only
-    /// on the second amount applies to both. Yearly pay (`/年`, `年薪`, `per year`) is divided by 12 and
-    /// rounded. Anything after the range (`·13薪`, `/月`) is ignored. Zero amounts count as missing, and a
-    /// reversed range is put in order.
+    /// on the second amount applies to both unless the first is already the larger number (`8000-1.2万`).
+    /// Yearly pay (`/年`, `年薪`, `per year`) is divided by 12 and rounded. Anything after the range (`·13薪`,
+    /// `/月`) is ignored. Zero amounts count as missing, and a reversed range is put in order.
     public static func salary(_ text: String) -> SalaryRange? {
         let s = asciiFolded(text).lowercased()
         guard !s.isEmpty else { return nil }
-        if s.contains("面议") || s.contains("面谈") || s.contains("negotiable") { return nil }
+        if has(s, "面议") || has(s, "面谈") || has(s, "negotiable") { return nil }
         let perShortPeriod = ["/天", "每天", "/日", "日薪", "/day", "per day", "daily", "/小时", "/时", "时薪",
                               "/hour", "/hr", "per hour", "hourly", "/h", "/周", "周薪", "/week", "weekly"]
-        if perShortPeriod.contains(where: { s.contains($0) }) { return nil }
+        if perShortPeriod.contains(where: { has(s, $0) }) { return nil }
         let yearly = ["/年", "年薪", "每年", "/year", "/yr", "per year", "a year", "annual", "p.a."].contains {
-            s.contains($0)
+            has(s, $0)
         }
 
         let chars = Array(s.unicodeScalars)
@@ -117,8 +117,11 @@ public enum ValueParsing {
             return Int(amount)
         }
         if let second {
+            // A unit written once applies to both ends (`1.5-2万`, `8-12k`) unless the amounts say otherwise
+            // (`8000-1.2万`).
             let unit = second.unit ?? first.unit
-            var low = monthly(first.value, first.unit ?? unit)
+            let firstUnit = first.unit ?? (first.value <= second.value ? unit : nil)
+            var low = monthly(first.value, firstUnit)
             var high = monthly(second.value, unit)
             if let l = low, let h = high, l > h { (low, high) = (h, l) }
             guard low != nil || high != nil else { return nil }
@@ -126,10 +129,10 @@ public enum ValueParsing {
         }
         guard let amount = monthly(first.value, first.unit) else { return nil }
         let rest = String(String.UnicodeScalarView(chars[i...]))
-        if rest.hasPrefix("以上") || rest.hasPrefix("起") || rest.hasPrefix("+") || rest.contains("以上") {
+        if rest.hasPrefix("以上") || rest.hasPrefix("起") || rest.hasPrefix("+") || has(rest, "以上") {
             return SalaryRange(min: amount, max: nil)
         }
-        if rest.hasPrefix("以下") || rest.hasPrefix("以内") || rest.contains("以下") {
+        if rest.hasPrefix("以下") || rest.hasPrefix("以内") || has(rest, "以下") {
             return SalaryRange(min: nil, max: amount)
         }
         return SalaryRange(min: amount, max: amount)
@@ -145,15 +148,15 @@ public enum ValueParsing {
     public static func experienceYears(_ text: String) -> Int? {
         let s = asciiFolded(text).lowercased()
         guard !s.isEmpty else { return nil }
-        if s.contains("不限") { return 0 }
+        if has(s, "不限") { return 0 }
         guard let (value, end) = leadingNumber(in: s, allowChineseNumerals: true) else {
             let none = ["无经验", "无需经验", "无要求", "应届", "在校", "no experience", "none", "not required",
                         "entry level", "entry-level", "graduate"]
-            return none.contains(where: { s.contains($0) }) ? 0 : nil
+            return none.contains(where: { has(s, $0) }) ? 0 : nil
         }
-        let rest = s[end...]
-        if rest.contains("以下") || rest.contains("以内") || rest.contains("不到") || s.contains("less than")
-            || s.contains("under ") || s.contains("below") || s.hasPrefix("<")
+        let rest = String(s[end...])
+        if has(rest, "以下") || has(rest, "以内") || has(rest, "不到") || has(s, "less than") || has(s, "under ")
+            || has(s, "below") || s.hasPrefix("<")
         {
             return 0
         }
@@ -282,16 +285,34 @@ public enum ValueParsing {
     ///   are decoded, trailing spaces are cut from lines, and runs of blank lines become one.
     ///
     /// Text without `<` or `&` comes back unchanged at the cost of one scan, and so does text in which
-    /// neither starts markup: `<` begins a tag only when a letter, `/` or `!` follows and a `>` closes it, so
-    /// `薪资<8000` and `a < b` survive; an `&` that does not start a known reference stays. The contents of
+    /// neither starts markup: `<` begins a tag only when a letter, `/` or `!` follows, the name is an HTML
+    /// element's, and a `>` closes it, so `薪资<8000`, `a < b` and `熟悉<Linux>` survive; an `&` that does not
+    /// start a known reference stays. The contents of
     /// `<script>` and `<style>` elements and comments are dropped.
     public static func stripHTML(_ text: String) -> String {
         let lt = UInt8(ascii: "<"), amp = UInt8(ascii: "&")
-        guard text.utf8.contains(where: { $0 == lt || $0 == amp }) else { return text }
+        var scanned = text
+        let hasMarkup = scanned.withUTF8 { buffer in buffer.contains { $0 == lt || $0 == amp } }
+        guard hasMarkup else { return text }
         let bytes = Array(text.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var changed = false
+        // A line break written in the source right before or after one a tag makes (`…\n<br />…`,
+        // `</p>\n<p>`) is one break, as HTML treats source line breaks as spaces.
+        var lastBreak = -1
+        var lastBreakFromTag = false
+        func appendBreak(fromTag: Bool) {
+            if lastBreak >= 0, lastBreakFromTag != fromTag,
+                out[(lastBreak + 1)...].allSatisfy(isSpaceByte)
+            {
+                lastBreakFromTag = lastBreakFromTag || fromTag
+                return
+            }
+            out.append(UInt8(ascii: "\n"))
+            lastBreak = out.count - 1
+            lastBreakFromTag = fromTag
+        }
         var i = 0
         let n = bytes.count
         while i < n {
@@ -302,9 +323,9 @@ public enum ValueParsing {
                 if tag.name == "script" || tag.name == "style", !tag.closing {
                     i = skipElementContents(bytes, from: i, name: tag.name)
                 }
-                if breaksLine(tag) { out.append(UInt8(ascii: "\n")) } else if tag.name == "td" || tag.name == "th",
-                    tag.closing
-                {
+                if breaksLine(tag) {
+                    appendBreak(fromTag: true)
+                } else if tag.name == "td" || tag.name == "th", tag.closing {
                     out.append(UInt8(ascii: " "))
                 }
                 continue
@@ -315,7 +336,13 @@ public enum ValueParsing {
                 i = end
                 continue
             }
-            out.append(b)
+            if b == UInt8(ascii: "\r"), i + 1 < n, bytes[i + 1] == UInt8(ascii: "\n") {
+                // CRLF is one break.
+            } else if b == UInt8(ascii: "\n") {
+                appendBreak(fromTag: false)
+            } else {
+                out.append(b)
+            }
             i += 1
         }
         guard changed else { return text }
@@ -341,7 +368,9 @@ public enum ValueParsing {
             if i + 2 < n, bytes[i + 1] == UInt8(ascii: "-"), bytes[i + 2] == UInt8(ascii: "-") {
                 var k = i + 3
                 while k + 2 < n {
-                    if bytes[k] == UInt8(ascii: "-"), bytes[k + 1] == UInt8(ascii: "-"), bytes[k + 2] == UInt8(ascii: ">") {
+                    if bytes[k] == UInt8(ascii: "-"), bytes[k + 1] == UInt8(ascii: "-"),
+                        bytes[k + 2] == UInt8(ascii: ">")
+                    {
                         return Tag(name: "!--", closing: false, end: k + 3)
                     }
                     k += 1
@@ -356,7 +385,7 @@ public enum ValueParsing {
         let nameStart = i
         while i < n, isNameByte(bytes[i]) { i += 1 }
         let name = String(decoding: bytes[nameStart..<i], as: UTF8.self).lowercased()
-        if closing && name.isEmpty { return nil }
+        guard htmlElements.contains(name) || name.utf8.contains(UInt8(ascii: ":")) else { return nil }
         // Find the closing `>`, skipping quoted attribute values.
         var quote: UInt8?
         while i < n {
@@ -374,6 +403,18 @@ public enum ValueParsing {
         }
         return nil
     }
+
+    /// Element names taken as tags; `<Linux>` or `<C++>` in plain text is not one. Names with a prefix
+    /// (`<o:p>` from Word) count too.
+    private static let htmlElements: Set<String> = [
+        "a", "abbr", "address", "article", "aside", "b", "big", "blockquote", "body", "br", "button", "caption",
+        "center", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em",
+        "figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header",
+        "hr", "html", "i", "iframe", "img", "input", "ins", "kbd", "label", "li", "link", "main", "mark", "meta",
+        "nav", "nobr", "ol", "option", "p", "pre", "q", "s", "samp", "script", "section", "select", "small",
+        "span", "strike", "strong", "style", "sub", "summary", "sup", "table", "tbody", "td", "textarea",
+        "tfoot", "th", "thead", "title", "tr", "tt", "u", "ul", "var", "wbr",
+    ]
 
     private static func isNameByte(_ b: UInt8) -> Bool {
         (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "-")
@@ -475,6 +516,30 @@ public enum ValueParsing {
     }
 
     // MARK: - Helpers
+
+    /// Whether `text` contains `needle`, comparing UTF-8 bytes (Foundation's `contains` is much slower).
+    static func has(_ text: String, _ needle: String) -> Bool {
+        var text = text
+        var needle = needle
+        return text.withUTF8 { h in
+            needle.withUTF8 { n in
+                guard !n.isEmpty else { return true }
+                guard n.count <= h.count else { return false }
+                let first = n[0]
+                var i = 0
+                let last = h.count - n.count
+                while i <= last {
+                    if h[i] == first {
+                        var k = 1
+                        while k < n.count, h[i + k] == n[k] { k += 1 }
+                        if k == n.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
 
     /// `text` without leading and trailing white space (including line breaks, U+3000 and a BOM).
     ///

@@ -1,0 +1,247 @@
+import Foundation
+import IndexStore
+import TextAnalysis
+
+/// A document as the writer takes it: text per field of the schema, bytes to store, column values.
+public struct IndexableDocument: Sendable {
+    public var id: String
+    /// Text of each schema text field, in schema order; values of a multi-valued field are separate strings.
+    public var fields: [[String]]
+    public var stored: [UInt8]
+    public var values: [ColumnValue]
+
+    public init(id: String, fields: [[String]], stored: [UInt8], values: [ColumnValue]) {
+        self.id = id
+        self.fields = fields
+        self.stored = stored
+        self.values = values
+    }
+}
+
+/// Analyses documents on several threads and writes them as segments of an index, committed at once.
+///
+/// Each document goes to the worker chosen by a hash of its id, so every version of an id passes through
+/// one worker in order, and the newest wins without global bookkeeping. A worker flushes its segment when
+/// its share of the RAM budget is used, so memory stays flat however large the corpus.
+public final class IndexWriter: @unchecked Sendable {
+    public let transaction: IndexTransaction
+    public let schema: Schema
+    private let analyzer: Analyzer
+    private let workers: [Worker]
+    private let batchSize = 64
+    private var pending: [[IndexableDocument]]
+    private var finished = false
+
+    /// Gap between the values of a multi-valued field, so a phrase does not match across two values.
+    static let valueGap = 100
+
+    /// Opens `directory` for writing (taking its lock).
+    ///
+    /// - Parameters:
+    ///   - ramBudget: bytes of in-memory postings for all workers together before segments are flushed.
+    ///   - threads: analysis threads; defaults to the number of cores.
+    public init(directory: String, schema: Schema, analyzer: Analyzer, ramBudget: Int = 128 << 20,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, purpose: String) throws {
+        transaction = try IndexTransaction(directory: directory, schema: schema, purpose: purpose)
+        self.schema = schema
+        self.analyzer = analyzer
+        let n = max(1, threads)
+        pending = Array(repeating: [], count: n)
+        var workers: [Worker] = []
+        // Names unique without shared state: a generation is committed at most once, and the files of a
+        // generation that failed are removed before it is tried again.
+        let prefix = "seg-g\(transaction.base.generation + 1)"
+        for i in 0..<n {
+            workers.append(try Worker(index: i, schema: schema, session: analyzer.makeSession(),
+                                      budget: max(4 << 20, ramBudget / n), directory: directory,
+                                      namePrefix: "\(prefix)-w\(i)"))
+        }
+        self.workers = workers
+        for w in workers { w.start() }
+    }
+
+    /// Queues a document for analysis. Blocks while the workers are behind, to bound memory.
+    public func add(_ document: IndexableDocument) throws {
+        precondition(!finished, "add after finish")
+        var hasher = FNV1a()
+        for b in document.id.utf8 { hasher.add(b) }
+        let w = Int(hasher.value % UInt64(workers.count))
+        pending[w].append(document)
+        if pending[w].count >= batchSize {
+            try workers[w].enqueue(pending[w])
+            pending[w] = []
+        }
+    }
+
+    /// Flushes every worker, adds their segments to the transaction (superseding older documents with the
+    /// same ids) and returns how many older documents were replaced. Call ``IndexTransaction/commit()``
+    /// on ``transaction`` afterwards.
+    @discardableResult
+    public func finish() throws -> Int {
+        precondition(!finished, "finish once")
+        finished = true
+        for (i, w) in workers.enumerated() {
+            if !pending[i].isEmpty { try w.enqueue(pending[i]) }
+            w.close()
+        }
+        var replaced = 0
+        var firstError: (any Error)?
+        for w in workers {
+            w.join()
+            if let e = w.error, firstError == nil { firstError = e }
+        }
+        if let firstError { throw firstError }
+        for w in workers {
+            for info in w.segments { replaced += try transaction.addSegment(info) }
+        }
+        return replaced
+    }
+
+    /// Stops the workers without adding their segments (after an error, or in strict mode); nothing is
+    /// committed, and the next writer removes the files they wrote.
+    public func abandon() {
+        guard !finished else { return }
+        finished = true
+        for w in workers { w.close() }
+        for w in workers { w.join() }
+    }
+
+    /// Documents analysed so far (for progress).
+    public var documentsAnalysed: Int { workers.reduce(0) { $0 + $1.analysedCount } }
+}
+
+struct FNV1a {
+    var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func add(_ byte: UInt8) { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+}
+
+
+/// One analysis thread with its own ICU session and segment builder.
+private final class Worker: @unchecked Sendable {
+    let index: Int
+    private let schema: Schema
+    private let session: AnalysisSession
+    private let budget: Int
+    private let directory: String
+    private let namePrefix: String
+    private let condition = NSCondition()
+    private var queue: [[IndexableDocument]] = []
+    private var closed = false
+    private var done = false
+    private var thread: Thread?
+    private var builder: SegmentBuilder
+    private(set) var segments: [SegmentInfo] = []
+    private(set) var error: (any Error)?
+    private var analysed = 0
+    private let queueLimit = 8
+
+    init(index: Int, schema: Schema, session: AnalysisSession, budget: Int, directory: String,
+         namePrefix: String) throws {
+        self.index = index
+        self.schema = schema
+        self.session = session
+        self.budget = budget
+        self.directory = directory
+        self.namePrefix = namePrefix
+        builder = SegmentBuilder(schema: schema)
+    }
+
+    var analysedCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return analysed
+    }
+
+    func start() {
+        let t = Thread { [self] in run() }
+        t.stackSize = 4 << 20
+        thread = t
+        t.start()
+    }
+
+    func enqueue(_ batch: [IndexableDocument]) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.count >= queueLimit && error == nil { condition.wait() }
+        if let error { throw error }
+        queue.append(batch)
+        condition.broadcast()
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func join() {
+        condition.lock()
+        while !done { condition.wait() }
+        condition.unlock()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !closed { condition.wait() }
+            if queue.isEmpty && closed {
+                condition.unlock()
+                break
+            }
+            let batch = queue.removeFirst()
+            condition.broadcast()
+            condition.unlock()
+            do {
+                for doc in batch { try analyse(doc) }
+                condition.lock()
+                analysed += batch.count
+                condition.unlock()
+                if builder.approximateBytes >= budget { try flush() }
+            } catch {
+                fail(error)
+                return
+            }
+        }
+        do {
+            if builder.docCount > 0 { try flush() }
+        } catch {
+            fail(error)
+            return
+        }
+        condition.lock()
+        done = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func fail(_ e: any Error) {
+        condition.lock()
+        error = e
+        queue.removeAll()
+        done = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func analyse(_ doc: IndexableDocument) throws {
+        for (field, values) in doc.fields.enumerated() where field < schema.textFields.count {
+            var base = 0
+            for text in values where !text.isEmpty {
+                var last = -1
+                try session.forEachToken(in: text) { token in
+                    builder.addToken(field: field, units: token.units, position: base + token.position)
+                    last = token.position
+                }
+                base += last + 1 + IndexWriter.valueGap
+            }
+        }
+        builder.finishDocument(id: doc.id, stored: doc.stored, values: doc.values)
+    }
+
+    private func flush() throws {
+        let info = try builder.write(to: directory, name: "\(namePrefix)-\(segments.count + 1)")
+        segments.append(info)
+        builder = SegmentBuilder(schema: schema)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import IndexStore
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@testable import TalentDirectory
+
+/// Interrupting `talent index` with SIGKILL at random moments never damages the index: it opens, passes
+/// `check`, and holds exactly the last commit before the run or the run's own commit.
+struct KillTests {
+    @Test func killedIndexingLeavesTheOldOrTheNewCommit() throws {
+        try withTemporaryDirectory { dir in
+            try write(postings(0..<700, version: "v1", seed: 11), to: dir + "/c/a.jsonl")
+            try write(postings(700..<1400, version: "v1", seed: 12), to: dir + "/c/b.jsonl")
+            let args = ["index", "c", "--index", "idx", "--ram-budget", "8"]
+            #expect(try CLI.run(args, in: dir).status == 0)
+            let v1 = try liveTitles(dir + "/idx")
+            try FileManager.default.copyItem(atPath: dir + "/idx", toPath: dir + "/backup")
+
+            // The new version: b.jsonl rewritten, a third file added.
+            try write(postings(700..<1400, version: "v2", seed: 13), to: dir + "/c/b.jsonl")
+            try write(postings(1400..<2400, version: "v2", seed: 14), to: dir + "/c/d.jsonl")
+
+            func restore() throws {
+                try FileManager.default.removeItem(atPath: dir + "/idx")
+                try FileManager.default.copyItem(atPath: dir + "/backup", toPath: dir + "/idx")
+            }
+            // One full run gives the new commit and the time a run takes.
+            let started = Date()
+            #expect(try CLI.run(args, in: dir).status == 0)
+            let duration = Date().timeIntervalSince(started)
+            let v2 = try liveTitles(dir + "/idx")
+            #expect(v2.count == 2400 && v2 != v1)
+
+            var g = SplitMix(seed: 99)
+            var outcomes = [0, 0]
+            for attempt in 0..<24 {
+                try restore()
+                let p = try CLI.start(args, in: dir, output: dir + "/kill-\(attempt)")
+                let delay = Double(g.next() % 1000) / 1000 * duration * 1.2
+                usleep(UInt32(delay * 1_000_000))
+                kill(p.processIdentifier, SIGKILL)
+                p.waitUntilExit()
+                let report = try IndexChecker.check(dir + "/idx")
+                let live = try liveTitles(dir + "/idx")
+                #expect(live == v1 || live == v2, "attempt \(attempt) after \(delay)s: \(live.count) documents")
+                #expect(report.documents == live.count)
+                outcomes[live == v1 ? 0 : 1] += 1
+            }
+            #expect(outcomes[0] > 0, "some kills land before the commit")
+            // After a kill, the next run cleans up and commits.
+            try restore()
+            let p = try CLI.start(args, in: dir, output: dir + "/kill-last")
+            usleep(UInt32(duration * 0.5 * 1_000_000))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            #expect(try CLI.run(args, in: dir).status == 0)
+            #expect(try liveTitles(dir + "/idx") == v2)
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir + "/idx").filter { $0.hasSuffix(".post") }
+            #expect(leftovers.count == (try IndexSnapshot(directory: dir + "/idx")).segments.count, "no orphaned segment files")
+        }
+    }
+}
