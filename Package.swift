@@ -75,6 +75,10 @@ let package = Package(
             dependencies: ["IndexStore"]
         ),
         .testTarget(
+            name: "SearchEngineTests",
+            dependencies: ["SearchEngine", "IndexStore", "TextAnalysis"]
+        ),
+        .testTarget(
             name: "TalentDirectoryTests",
             dependencies: ["TalentDirectory"]
         ),
