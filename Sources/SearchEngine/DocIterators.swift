@@ -1,0 +1,204 @@
+import IndexStore
+
+/// Iterates the documents of one segment that match part of a query, in increasing order.
+///
+/// `doc` is ``PostingsCursor/noMoreDocs`` when exhausted; iterators start before their first document.
+class DocIterator {
+    static let end = PostingsCursor.noMoreDocs
+    var doc: UInt32 = 0
+    /// Positions the iterator on its first document.
+    func start() throws { _ = try advance(to: 0) }
+    @discardableResult func next() throws -> UInt32 { try advance(to: doc &+ 1) }
+    @discardableResult func advance(to target: UInt32) throws -> UInt32 { fatalError("abstract") }
+    /// An estimate of the matching documents, to order conjunctions.
+    var cost: Int { Int.max }
+}
+
+/// Documents holding a term in a field.
+final class TermIterator: DocIterator {
+    let cursor: PostingsCursor
+    init(_ cursor: PostingsCursor) {
+        self.cursor = cursor
+    }
+    override func start() throws { doc = cursor.doc }
+    override func advance(to target: UInt32) throws -> UInt32 {
+        doc = try cursor.advance(to: target)
+        return doc
+    }
+    override var cost: Int { cursor.docFreq }
+}
+
+/// Every document of the segment.
+final class AllDocsIterator: DocIterator {
+    let maxDoc: UInt32
+    init(maxDoc: Int) { self.maxDoc = UInt32(maxDoc) }
+    override func advance(to target: UInt32) throws -> UInt32 {
+        doc = target < maxDoc ? target : Self.end
+        return doc
+    }
+    override var cost: Int { Int(maxDoc) }
+}
+
+/// No document.
+final class EmptyIterator: DocIterator {
+    override func advance(to target: UInt32) throws -> UInt32 {
+        doc = Self.end
+        return doc
+    }
+    override var cost: Int { 0 }
+}
+
+/// Documents matched by any of several iterators.
+final class DisjunctionIterator: DocIterator {
+    let parts: [DocIterator]
+    init(_ parts: [DocIterator]) { self.parts = parts }
+    override func start() throws {
+        for p in parts { try p.start() }
+        doc = parts.map(\.doc).min() ?? Self.end
+    }
+    override func advance(to target: UInt32) throws -> UInt32 {
+        var smallest = Self.end
+        for p in parts {
+            if p.doc < target { try p.advance(to: target) }
+            smallest = min(smallest, p.doc)
+        }
+        doc = smallest
+        return doc
+    }
+    override var cost: Int { parts.reduce(0) { $0 &+ $1.cost } }
+}
+
+/// Documents matched by all of several iterators (leapfrog, rarest first).
+final class ConjunctionIterator: DocIterator {
+    let parts: [DocIterator]
+    init(_ parts: [DocIterator]) { self.parts = parts.sorted { $0.cost < $1.cost } }
+    override func start() throws {
+        for p in parts { try p.start() }
+        doc = 0
+        try align(from: parts.map(\.doc).max() ?? Self.end)
+    }
+    override func advance(to target: UInt32) throws -> UInt32 {
+        try align(from: target)
+        return doc
+    }
+    private func align(from target: UInt32) throws {
+        guard !parts.isEmpty else {
+            doc = Self.end
+            return
+        }
+        var candidate = target
+        while candidate != Self.end {
+            var agreed = true
+            for p in parts {
+                if p.doc < candidate { try p.advance(to: candidate) }
+                if p.doc != candidate {
+                    candidate = p.doc
+                    agreed = false
+                    break
+                }
+            }
+            if agreed { break }
+        }
+        doc = candidate
+    }
+    override var cost: Int { parts.first?.cost ?? 0 }
+}
+
+/// Documents of `include` not in `exclude`.
+final class ExclusionIterator: DocIterator {
+    let include: DocIterator
+    let exclude: DocIterator
+    init(include: DocIterator, exclude: DocIterator) {
+        self.include = include
+        self.exclude = exclude
+    }
+    override func start() throws {
+        try include.start()
+        try exclude.start()
+        doc = 0
+        try settle(include.doc)
+    }
+    override func advance(to target: UInt32) throws -> UInt32 {
+        if include.doc < target { try include.advance(to: target) }
+        try settle(include.doc)
+        return doc
+    }
+    private func settle(_ from: UInt32) throws {
+        var d = from
+        while d != Self.end {
+            if exclude.doc < d { try exclude.advance(to: d) }
+            if exclude.doc != d { break }
+            d = try include.next()
+        }
+        doc = d
+    }
+    override var cost: Int { include.cost }
+}
+
+/// Documents of `inner` that satisfy a predicate on their column values.
+final class FilterIterator: DocIterator {
+    let inner: DocIterator
+    let accept: (Int) -> Bool
+    init(_ inner: DocIterator, accept: @escaping (Int) -> Bool) {
+        self.inner = inner
+        self.accept = accept
+    }
+    override func start() throws {
+        try inner.start()
+        doc = inner.doc
+        while doc != Self.end && !accept(Int(doc)) { doc = try inner.next() }
+    }
+    override func advance(to target: UInt32) throws -> UInt32 {
+        var d = inner.doc < target ? try inner.advance(to: target) : inner.doc
+        while d != Self.end && !accept(Int(d)) { d = try inner.next() }
+        doc = d
+        return doc
+    }
+    override var cost: Int { inner.cost }
+}
+
+/// Documents where the terms occur at consecutive positions (in one field).
+final class PhraseIterator: DocIterator {
+    let cursors: [PostingsCursor]
+    let offsets: [UInt32]
+    let conjunction: ConjunctionIterator
+    /// How often the phrase occurs in the current document.
+    private(set) var freq = 0
+
+    /// - Parameters:
+    ///   - cursors: one per phrase term.
+    ///   - offsets: each term's position in the phrase.
+    init(cursors: [PostingsCursor], offsets: [UInt32]) {
+        self.cursors = cursors
+        self.offsets = offsets
+        conjunction = ConjunctionIterator(cursors.map { TermIterator($0) })
+    }
+    override func start() throws {
+        try conjunction.start()
+        try settle()
+    }
+    override func advance(to target: UInt32) throws -> UInt32 {
+        if conjunction.doc < target { _ = try conjunction.advance(to: target) }
+        try settle()
+        return doc
+    }
+    private func settle() throws {
+        while conjunction.doc != Self.end {
+            freq = try phraseFrequency()
+            if freq > 0 { break }
+            try conjunction.next()
+        }
+        doc = conjunction.doc
+    }
+    private func phraseFrequency() throws -> Int {
+        // Positions of the first term shifted by each term's offset must meet.
+        var starts = Set(try cursors[0].positions().map { $0 &- offsets[0] })
+        for (i, c) in cursors.enumerated().dropFirst() {
+            let next = Set(try c.positions().compactMap { $0 >= offsets[i] ? $0 - offsets[i] : nil })
+            starts.formIntersection(next)
+            if starts.isEmpty { return 0 }
+        }
+        return starts.count
+    }
+    override var cost: Int { conjunction.cost }
+}

@@ -1,0 +1,106 @@
+import IndexStore
+import TextAnalysis
+
+/// How unfielded words combine when a query does not say.
+public enum MatchMode: String, Sendable, CaseIterable {
+    /// Every word must match (in some field); words found only as part of a longer word count.
+    case all
+    /// Any word may match; postings that match more words score higher.
+    case any
+}
+
+/// Settings of ranking and matching, chosen by evaluation (see `docs/RELEVANCE.md`).
+public struct SearchOptions: Sendable, Equatable {
+    /// Fields searched by unfielded words, with their BM25 weights.
+    public var fieldWeights: [String: Double] = ["title": 1, "body": 1, "skills": 1]
+    /// Weight of each query chunk scored again as a phrase, relative to its terms.
+    public var phraseBoost: Double = 1
+    /// Weight of a dictionary term that contains a query word (`工具` → `工具箱`), relative to an exact match.
+    public var subwordWeight: Double = 0.3
+    /// At most this many longer terms per query word and field, the most frequent first.
+    public var maxSubwordExpansions = 16
+    public var match: MatchMode = .any
+    public var bm25 = BM25()
+
+    public init() {}
+}
+
+/// One scored part of a query: a term in a field, or a phrase in a field.
+struct ScoringClause: Hashable {
+    enum Kind: Hashable {
+        case term(String)
+        case phrase([String], offsets: [UInt32])
+    }
+    var field: Int
+    var kind: Kind
+    /// Why it is there, for `--explain`: `exact`, `subword of 工具`, `phrase`.
+    var origin: String
+}
+
+/// What a document must satisfy, before scoring.
+indirect enum MatchNode {
+    /// A scoring clause's documents (index into the plan's clauses).
+    case clause(Int)
+    /// A phrase that must occur (index into the plan's clauses).
+    case requiredPhrase(Int)
+    case and([MatchNode])
+    case or([MatchNode])
+    /// Documents of the first node without those of the second.
+    case exclude(MatchNode, MatchNode)
+    case filter(MatchNode, RangeFilter)
+    case all
+    case none
+
+    /// Whether the node matches exactly the union of some scoring clauses (so MaxScore can drive it).
+    var isUnionOfClauses: Bool {
+        switch self {
+        case .clause: return true
+        case .or(let parts): return parts.allSatisfy(\.isUnionOfClauses)
+        default: return false
+        }
+    }
+
+    /// Splits off exclusions and filters that wrap a union, so MaxScore can check them per candidate.
+    var unionWithChecks: (union: MatchNode, excluded: [MatchNode], filters: [RangeFilter])? {
+        switch self {
+        case .exclude(let a, let b):
+            guard let inner = a.unionWithChecks else { return nil }
+            return (inner.union, inner.excluded + [b], inner.filters)
+        case .filter(let a, let f):
+            guard let inner = a.unionWithChecks else { return nil }
+            return (inner.union, inner.excluded, inner.filters + [f])
+        default:
+            return isUnionOfClauses ? (self, [], []) : nil
+        }
+    }
+}
+
+/// A condition on column values: numeric (`salary>=8000`, `posted>=2025-01-01`) or, with `contains`, a
+/// keyword holding a text (`education:本科`).
+public struct RangeFilter: Sendable, Equatable {
+    public var columns: [String]
+    public var lower: Int64?
+    public var upper: Int64?
+    /// For salary: a posting matches when its range (min, max columns) overlaps the condition.
+    public var overlap: Bool
+    public var contains: String? = nil
+}
+
+/// The query, analysed and resolved against the schema: scoring clauses and the match tree.
+struct QueryPlan {
+    var clauses: [ScoringClause] = []
+    var weights: [Double] = []
+    var match: MatchNode = .none
+    /// Folded query terms, for highlighting.
+    var highlightTerms: Set<String> = []
+
+    mutating func add(_ clause: ScoringClause, weight: Double) -> Int {
+        if let i = clauses.firstIndex(of: clause) {
+            weights[i] += weight
+            return i
+        }
+        clauses.append(clause)
+        weights.append(weight)
+        return clauses.count - 1
+    }
+}

@@ -1,0 +1,404 @@
+import Foundation
+import IndexStore
+
+/// The best `k` so far: highest score first, ties to the earlier (segment, doc).
+struct TopK {
+    struct Entry {
+        var score: Double
+        var segment: Int
+        var doc: Int
+        /// Whether `self` ranks before `other`.
+        @inline(__always) func beats(_ other: Entry) -> Bool {
+            if score != other.score { return score > other.score }
+            return (segment, doc) < (other.segment, other.doc)
+        }
+    }
+    let k: Int
+    /// A min-heap by rank: the root is the worst kept entry.
+    private(set) var heap: [Entry] = []
+
+    init(k: Int) {
+        self.k = k
+        heap.reserveCapacity(k)
+    }
+
+    /// The score a new document must beat (strictly, or tie and come earlier) to enter.
+    var threshold: Double { heap.count < k ? -Double.infinity : heap[0].score }
+
+    mutating func insert(_ e: Entry) {
+        guard k > 0 else { return }
+        if heap.count < k {
+            heap.append(e)
+            var i = heap.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard heap[parent].beats(heap[i]) else { break }
+                heap.swapAt(parent, i)
+                i = parent
+            }
+        } else if e.beats(heap[0]) {
+            heap[0] = e
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var worst = i
+                if l < heap.count && heap[worst].beats(heap[l]) { worst = l }
+                if r < heap.count && heap[worst].beats(heap[r]) { worst = r }
+                if worst == i { break }
+                heap.swapAt(i, worst)
+                i = worst
+            }
+        }
+    }
+
+    func sorted() -> [Entry] { heap.sorted { $0.beats($1) } }
+}
+
+/// A scoring clause bound to one segment.
+private final class SegmentClause {
+    let index: Int
+    let field: Int
+    /// weight × idf (phrases: × the sum of their terms' idf).
+    let factor: Double
+    let averageLength: Double
+    var cursor: PostingsCursor?
+    var phraseCursors: [PostingsCursor] = []
+    let offsets: [UInt32]
+    var upperBound: Double = 0
+
+    init(index: Int, field: Int, factor: Double, averageLength: Double, offsets: [UInt32]) {
+        self.index = index
+        self.field = field
+        self.factor = factor
+        self.averageLength = averageLength
+        self.offsets = offsets
+    }
+
+    var isPhrase: Bool { !phraseCursors.isEmpty }
+}
+
+extension Searcher {
+    /// Runs `query`.
+    ///
+    /// - Parameters:
+    ///   - limit: how many hits to return.
+    ///   - offset: hits to skip (for paging).
+    ///   - facets: keyword columns to count over all matching documents.
+    ///   - explain: fill each hit's ``Hit/explanation``.
+    public func search(_ query: Query, limit: Int = 10, offset: Int = 0, facets: [String] = [], explain: Bool = false,
+                       strategy: SearchStrategy = .auto) throws -> SearchResults {
+        for f in facets where !schema(hasFacet: f) {
+            throw SearchError.unknownFacet(f, known: snapshot.manifest.schema.columns.map(\.name))
+        }
+        let plan = try self.plan(query)
+        let k = max(0, offset) + max(0, limit)
+        var top = TopK(k: k)
+        var total = 0
+        var counts: [String: [String: Int]] = [:]
+        let stats = try clauseStatistics(plan)
+        let countAll = strategy == .exhaustive || !facets.isEmpty
+        let union = plan.match.unionWithChecks
+        for (s, segment) in snapshot.segments.enumerated() {
+            let clauses = try bind(plan, stats: stats, segment: segment)
+            if !countAll, let union {
+                try maxScore(segment: s, reader: segment, clauses: clauses, union: union, top: &top)
+            } else {
+                try exhaustive(segment: s, reader: segment, plan: plan, clauses: clauses, top: &top, total: &total,
+                               facets: facets, counts: &counts)
+            }
+        }
+        let entries = Array(top.sorted().dropFirst(max(0, offset)))
+        var hits: [Hit] = []
+        for e in entries {
+            let reader = snapshot.segments[e.segment]
+            var hit = Hit(segment: e.segment, doc: e.doc, score: e.score, id: reader.id(of: e.doc), explanation: [])
+            if explain { hit.explanation = try self.explain(plan, stats: stats, segment: e.segment, doc: e.doc) }
+            hits.append(hit)
+        }
+        var facetResults: [String: [(value: String, count: Int)]] = [:]
+        for f in facets {
+            facetResults[f] = (counts[f] ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                .map { (value: $0.key, count: $0.value) }
+        }
+        return SearchResults(hits: hits, totalMatches: countAll ? total : nil, facets: facetResults,
+                             highlightTerms: plan.highlightTerms)
+    }
+
+    private func schema(hasFacet name: String) -> Bool {
+        snapshot.manifest.schema.columns.contains { $0.name == name && $0.kind != .int }
+    }
+
+    struct ClauseStats {
+        var idf: Double
+        var averageLength: Double
+    }
+
+    /// Index-wide statistics per clause: idf from document frequencies summed over segments.
+    func clauseStatistics(_ plan: QueryPlan) throws -> [ClauseStats] {
+        var docFreqs: [String: Int] = [:]
+        func docFreq(_ field: Int, _ term: String) throws -> Int {
+            let key = "\(field)\u{0}\(term)"
+            if let d = docFreqs[key] { return d }
+            var d = 0
+            for segment in snapshot.segments { d += try segment.termInfo(field: field, term: term)?.docFreq ?? 0 }
+            docFreqs[key] = d
+            return d
+        }
+        return try plan.clauses.map { clause in
+            let stats = fieldStats[clause.field]
+            let avg = stats.docCount > 0 ? Double(stats.sumLength) / Double(stats.docCount) : 1
+            switch clause.kind {
+            case .term(let t):
+                return ClauseStats(idf: options.bm25.idf(docFreq: try docFreq(clause.field, t), docCount: stats.docCount),
+                                   averageLength: avg)
+            case .phrase(let terms, _):
+                let idf = try terms.reduce(0.0) { $0 + options.bm25.idf(docFreq: try docFreq(clause.field, $1), docCount: stats.docCount) }
+                return ClauseStats(idf: idf, averageLength: avg)
+            }
+        }
+    }
+
+    private func bind(_ plan: QueryPlan, stats: [ClauseStats], segment: SegmentReader) throws -> [SegmentClause] {
+        let bm25 = options.bm25
+        return try plan.clauses.enumerated().map { i, clause in
+            let factor = plan.weights[i] * stats[i].idf
+            switch clause.kind {
+            case .term(let t):
+                let c = SegmentClause(index: i, field: clause.field, factor: factor, averageLength: stats[i].averageLength, offsets: [])
+                if let info = try segment.termInfo(field: clause.field, term: t) {
+                    c.cursor = try segment.postings(info)
+                    // Slightly inflated so rounding in a sum can never exceed it.
+                    c.upperBound = factor * bm25.tf(Double(info.maxFreq), length: Double(info.minNorm),
+                                                    averageLength: stats[i].averageLength) * (1 + 1e-9)
+                }
+                return c
+            case .phrase(let terms, let offsets):
+                let c = SegmentClause(index: i, field: clause.field, factor: factor, averageLength: stats[i].averageLength, offsets: offsets)
+                var cursors: [PostingsCursor] = []
+                for t in terms {
+                    guard let cursor = try segment.postings(field: clause.field, term: t) else { return c }
+                    cursors.append(cursor)
+                }
+                c.phraseCursors = cursors
+                c.upperBound = factor * (bm25.k1 + 1) * (1 + 1e-9)
+                return c
+            }
+        }
+    }
+
+    /// The clause's contribution for `doc`, or 0 when the document lacks it. Cursors only move forward.
+    @inline(__always)
+    private func contribution(_ c: SegmentClause, doc: UInt32, reader: SegmentReader) throws -> (score: Double, freq: Int) {
+        let freq: Int
+        if let cursor = c.cursor {
+            if cursor.doc < doc { try cursor.advance(to: doc) }
+            guard cursor.doc == doc else { return (0, 0) }
+            freq = Int(cursor.freq)
+        } else if c.isPhrase {
+            for cursor in c.phraseCursors {
+                if cursor.doc < doc { try cursor.advance(to: doc) }
+                guard cursor.doc == doc else { return (0, 0) }
+            }
+            var starts = Set(try c.phraseCursors[0].positions().map { $0 &- c.offsets[0] })
+            for (i, cursor) in c.phraseCursors.enumerated().dropFirst() {
+                starts.formIntersection(try cursor.positions().compactMap { $0 >= c.offsets[i] ? $0 - c.offsets[i] : nil })
+                if starts.isEmpty { return (0, 0) }
+            }
+            freq = starts.count
+        } else {
+            return (0, 0)
+        }
+        let length = Double(reader.norm(field: c.field, doc: Int(doc)))
+        return (c.factor * options.bm25.tf(Double(freq), length: length, averageLength: c.averageLength), freq)
+    }
+
+    /// The score of `doc` from contributions, summed in clause order so every strategy gets the same value.
+    @inline(__always)
+    private func canonicalScore(_ parts: UnsafeMutableBufferPointer<Double>) -> Double {
+        var sum = 0.0
+        for v in parts { sum += v }
+        return sum
+    }
+
+    private func accepts(_ filter: RangeFilter, reader: SegmentReader, doc: Int) -> Bool {
+        if let text = filter.contains {
+            guard let column = filter.columns.first.flatMap(reader.column) else { return false }
+            return column.strings(doc).contains { $0.localizedCaseInsensitiveContains(text) }
+        }
+        if filter.overlap, filter.columns.count == 2 {
+            let lo = reader.column(filter.columns[0])?.int(doc)
+            let hi = reader.column(filter.columns[1])?.int(doc) ?? lo
+            guard let low = lo ?? hi, let high = hi else { return false }
+            if let l = filter.lower, high < l { return false }
+            if let u = filter.upper, low > u { return false }
+            return true
+        }
+        guard let v = filter.columns.first.flatMap(reader.column)?.int(doc) else { return false }
+        if let l = filter.lower, v < l { return false }
+        if let u = filter.upper, v > u { return false }
+        return true
+    }
+
+    // MARK: - Iterators for the match tree
+
+    private func iterator(_ node: MatchNode, clauses: [SegmentClause], reader: SegmentReader) throws -> DocIterator {
+        switch node {
+        case .clause(let i):
+            guard let cursor = clauses[i].cursor else { return EmptyIterator() }
+            // A fresh cursor: scoring cursors move independently.
+            return TermIterator(try reader.postings(cursor.termInfo))
+        case .requiredPhrase(let i):
+            let c = clauses[i]
+            guard c.isPhrase else { return EmptyIterator() }
+            return PhraseIterator(cursors: try c.phraseCursors.map { try reader.postings($0.termInfo) }, offsets: c.offsets)
+        case .and(let parts):
+            return ConjunctionIterator(try parts.map { try iterator($0, clauses: clauses, reader: reader) })
+        case .or(let parts):
+            return DisjunctionIterator(try parts.map { try iterator($0, clauses: clauses, reader: reader) })
+        case .exclude(let a, let b):
+            return ExclusionIterator(include: try iterator(a, clauses: clauses, reader: reader),
+                                     exclude: try iterator(b, clauses: clauses, reader: reader))
+        case .filter(let a, let f):
+            return FilterIterator(try iterator(a, clauses: clauses, reader: reader)) { [unowned self] doc in
+                self.accepts(f, reader: reader, doc: doc)
+            }
+        case .all:
+            return AllDocsIterator(maxDoc: reader.maxDoc)
+        case .none:
+            return EmptyIterator()
+        }
+    }
+
+    // MARK: - Strategies
+
+    /// Scores every matching document.
+    private func exhaustive(segment s: Int, reader: SegmentReader, plan: QueryPlan, clauses: [SegmentClause],
+                            top: inout TopK, total: inout Int, facets: [String], counts: inout [String: [String: Int]]) throws {
+        let matcher = try iterator(plan.match, clauses: clauses, reader: reader)
+        try matcher.start()
+        let facetColumns = facets.map { ($0, reader.column($0)) }
+        let parts = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, clauses.count))
+        defer { parts.deallocate() }
+        var doc = matcher.doc
+        while doc != DocIterator.end {
+            if !reader.isDeleted(Int(doc)) {
+                total += 1
+                for (i, c) in clauses.enumerated() { parts[i] = try contribution(c, doc: doc, reader: reader).score }
+                top.insert(.init(score: canonicalScore(UnsafeMutableBufferPointer(rebasing: parts[0..<clauses.count])),
+                                 segment: s, doc: Int(doc)))
+                for (name, column) in facetColumns {
+                    for value in column?.strings(Int(doc)) ?? [] { counts[name, default: [:]][value, default: 0] += 1 }
+                }
+            }
+            doc = try matcher.next()
+        }
+    }
+
+    /// MaxScore (Turtle & Flood 1995, as in Lucene's `MaxScoreBulkScorer`): clauses sorted by upper bound; those
+    /// whose bounds together cannot beat the k-th score are only checked for documents found by the others.
+    private func maxScore(segment s: Int, reader: SegmentReader, clauses: [SegmentClause],
+                          union: (union: MatchNode, excluded: [MatchNode], filters: [RangeFilter]), top: inout TopK) throws {
+        let terms = clauses.filter { $0.cursor != nil }.sorted { $0.upperBound < $1.upperBound }
+        guard !terms.isEmpty else { return }
+        let phrases = clauses.filter(\.isPhrase)
+        let phraseBound = phrases.reduce(0.0) { $0 + $1.upperBound }
+        var prefix = [0.0]
+        for c in terms { prefix.append(prefix.last! + c.upperBound) }
+        let exclusions = try union.excluded.map { node -> DocIterator in
+            let it = try iterator(node, clauses: clauses, reader: reader)
+            try it.start()
+            return it
+        }
+        let parts = UnsafeMutableBufferPointer<Double>.allocate(capacity: clauses.count)
+        defer { parts.deallocate() }
+        var firstEssential = 0
+        func updateEssential() {
+            let theta = top.threshold
+            while firstEssential < terms.count && prefix[firstEssential + 1] + phraseBound <= theta { firstEssential += 1 }
+        }
+        updateEssential()
+        while firstEssential < terms.count {
+            var doc = DocIterator.end
+            for c in terms[firstEssential...] { doc = min(doc, c.cursor!.doc) }
+            if doc == DocIterator.end { break }
+            var accepted = !reader.isDeleted(Int(doc))
+            if accepted {
+                for f in union.filters where !accepts(f, reader: reader, doc: Int(doc)) {
+                    accepted = false
+                    break
+                }
+            }
+            if accepted {
+                for e in exclusions {
+                    if e.doc < doc { try e.advance(to: doc) }
+                    if e.doc == doc {
+                        accepted = false
+                        break
+                    }
+                }
+            }
+            if accepted {
+                for i in 0..<clauses.count { parts[i] = 0 }
+                var partial = 0.0
+                for c in terms[firstEssential...] where c.cursor!.doc == doc {
+                    let v = try contribution(c, doc: doc, reader: reader).score
+                    parts[c.index] = v
+                    partial += v
+                }
+                let theta = top.threshold
+                var pruned = false
+                var j = firstEssential - 1
+                while j >= 0 {
+                    if partial + prefix[j + 1] + phraseBound <= theta {
+                        pruned = true
+                        break
+                    }
+                    let v = try contribution(terms[j], doc: doc, reader: reader).score
+                    parts[terms[j].index] = v
+                    partial += v
+                    j -= 1
+                }
+                if !pruned {
+                    var remaining = phraseBound
+                    for c in phrases {
+                        if partial + remaining <= theta {
+                            pruned = true
+                            break
+                        }
+                        let v = try contribution(c, doc: doc, reader: reader).score
+                        parts[c.index] = v
+                        partial += v
+                        remaining -= c.upperBound
+                    }
+                }
+                if !pruned {
+                    top.insert(.init(score: canonicalScore(parts), segment: s, doc: Int(doc)))
+                    updateEssential()
+                }
+            }
+            for c in terms[firstEssential...] where c.cursor!.doc == doc { try c.cursor!.next() }
+        }
+    }
+
+    // MARK: - Explain
+
+    private func explain(_ plan: QueryPlan, stats: [ClauseStats], segment s: Int, doc: Int) throws -> [Contribution] {
+        let reader = snapshot.segments[s]
+        let clauses = try bind(plan, stats: stats, segment: reader)
+        var out: [Contribution] = []
+        for (i, c) in clauses.enumerated() {
+            let (score, freq) = try contribution(c, doc: UInt32(doc), reader: reader)
+            guard score > 0 else { continue }
+            let term: String
+            switch plan.clauses[i].kind {
+            case .term(let t): term = t
+            case .phrase(let ts, _): term = ts.joined(separator: " ")
+            }
+            out.append(Contribution(field: schema.textFields[c.field], term: term, origin: plan.clauses[i].origin,
+                                    freq: freq, fieldLength: reader.norm(field: c.field, doc: doc),
+                                    averageLength: c.averageLength, idf: stats[i].idf, weight: plan.weights[i],
+                                    score: score))
+        }
+        return out
+    }
+}

@@ -1,0 +1,319 @@
+import Foundation
+import IndexStore
+import TextAnalysis
+
+/// One result: where it is, its score, and (with `explain`) why.
+public struct Hit: Sendable {
+    public var segment: Int
+    public var doc: Int
+    public var score: Double
+    public var id: String
+    public var explanation: [Contribution]
+}
+
+/// One clause's share of a hit's score, for `--explain`.
+public struct Contribution: Sendable, Codable {
+    public var field: String
+    /// The term, or the phrase's terms joined by spaces.
+    public var term: String
+    /// `exact`, `phrase`, or `subword of 工具`.
+    public var origin: String
+    public var freq: Int
+    public var fieldLength: Int
+    public var averageLength: Double
+    public var idf: Double
+    public var weight: Double
+    public var score: Double
+}
+
+public struct SearchResults: Sendable {
+    public var hits: [Hit]
+    /// All matching documents, when counted (with facets or an exhaustive search); `nil` otherwise.
+    public var totalMatches: Int?
+    /// Per requested facet, values with their counts over all matching documents, most frequent first.
+    public var facets: [String: [(value: String, count: Int)]]
+    /// Folded terms that matched, for highlighting.
+    public var highlightTerms: Set<String>
+}
+
+/// How the top documents are found.
+public enum SearchStrategy: Sendable {
+    /// MaxScore pruning when the query allows it, else exhaustive.
+    case auto
+    /// Score every matching document (for tests and facets).
+    case exhaustive
+}
+
+/// Finds the best documents for a query in an index snapshot.
+///
+/// Query words are analysed exactly as documents were. Each word becomes a BM25 clause per searched field
+/// (``SearchOptions/fieldWeights``), plus, for Chinese words, clauses for the longer dictionary terms that
+/// contain it at a lower weight (`工具` finds `工具箱`); each multi-word chunk is scored again as a phrase.
+/// The top *k* come from MaxScore pruning over per-segment term upper bounds, which returns exactly what
+/// scoring every matching document would; ties go to the earlier document.
+///
+/// Not thread-safe (it owns an ICU session); make one per thread.
+public final class Searcher {
+    public let snapshot: IndexSnapshot
+    public var options: SearchOptions
+    let session: AnalysisSession
+    let schema: Schema
+    let fieldStats: [FieldStats]
+    private var expansionCache: [String: [String]] = [:]
+
+    public init(snapshot: IndexSnapshot, analyzer: Analyzer, options: SearchOptions = SearchOptions()) throws {
+        self.snapshot = snapshot
+        self.options = options
+        self.session = try analyzer.makeSession()
+        self.schema = snapshot.manifest.schema
+        self.fieldStats = snapshot.fieldStats
+    }
+
+    // MARK: - Planning
+
+    /// Field name aliases users type.
+    static func resolveField(_ name: String) -> String {
+        switch name.lowercased() {
+        case "description", "desc", "text": return "body"
+        case "skill": return "skills"
+        case "company": return "employer"
+        default: return name.lowercased()
+        }
+    }
+
+    private var defaultFields: [(Int, Double)] {
+        schema.textFields.enumerated().compactMap { i, name in
+            options.fieldWeights[name].flatMap { $0 > 0 ? (i, $0) : nil }
+        }
+    }
+
+    func plan(_ query: Query) throws -> QueryPlan {
+        var p = QueryPlan()
+        p.match = try node(query, fields: defaultFields, plan: &p) ?? .none
+        return p
+    }
+
+    private func analyse(_ text: String) throws -> [(term: String, position: Int)] {
+        try session.analyze(text).map { ($0.term, $0.position) }
+    }
+
+    /// The match node of a query part; `nil` when it has nothing to match (only punctuation).
+    private func node(_ q: Query, fields: [(Int, Double)], plan p: inout QueryPlan) throws -> MatchNode? {
+        switch q {
+        case .text(let text):
+            return try textNode(text, fields: fields, plan: &p)
+        case .phrase(let text):
+            let terms = try analyse(text)
+            guard !terms.isEmpty else { return nil }
+            if terms.count == 1 { return try textNode(text, fields: fields, plan: &p) }
+            let base = terms[0].position
+            var alternatives: [MatchNode] = []
+            for (f, w) in fields {
+                let clause = ScoringClause(field: f, kind: .phrase(terms.map(\.term), offsets: terms.map { UInt32($0.position - base) }),
+                                           origin: "phrase")
+                alternatives.append(.requiredPhrase(p.add(clause, weight: w)))
+            }
+            for t in terms { p.highlightTerms.insert(t.term) }
+            return alternatives.count == 1 ? alternatives[0] : .or(alternatives)
+        case .field(let name, let inner):
+            let field = Self.resolveField(name)
+            if let f = schema.fieldNumber(field) {
+                return try node(inner, fields: [(f, 1)], plan: &p)
+            }
+            if schema.columns.contains(where: { $0.name == field }) {
+                return try keywordNode(column: field, inner)
+            }
+            return try node(inner, fields: fields, plan: &p)
+        case .range(let field, let op, let value):
+            guard let filter = try rangeFilter(field: field, op: op, value: value) else { return nil }
+            return .filter(.all, filter)
+        case .not(let inner):
+            guard let n = try node(inner, fields: fields, plan: &p) else { return nil }
+            return .exclude(.all, n)
+        case .and(let parts):
+            return try combine(parts, required: true, fields: fields, plan: &p)
+        case .or(let parts):
+            let nodes = try parts.compactMap { try node($0, fields: fields, plan: &p) }
+            if nodes.isEmpty { return nil }
+            return nodes.count == 1 ? nodes[0] : .or(nodes)
+        case .group(let parts):
+            return try combine(parts, required: options.match == .all, fields: fields, plan: &p)
+        }
+    }
+
+    /// Clauses side by side: words combine by `required` (all or any); fielded clauses, ranges and
+    /// negations always filter.
+    private func combine(_ parts: [Query], required: Bool, fields: [(Int, Double)], plan p: inout QueryPlan) throws -> MatchNode? {
+        var words: [MatchNode] = []
+        var filters: [MatchNode] = []
+        var negatives: [MatchNode] = []
+        for part in parts {
+            switch part {
+            case .not(let inner):
+                if let n = try node(inner, fields: fields, plan: &p) { negatives.append(n) }
+            case .range, .field:
+                if let n = try node(part, fields: fields, plan: &p) { filters.append(n) }
+            default:
+                if let n = try node(part, fields: fields, plan: &p) { words.append(n) }
+            }
+        }
+        var positive: MatchNode?
+        if !words.isEmpty { positive = words.count == 1 ? words[0] : (required ? .and(words) : .or(words)) }
+        // Filters narrow the words; pull ranges out so MaxScore can still drive a union of words.
+        var ranges: [RangeFilter] = []
+        var others: [MatchNode] = []
+        for f in filters {
+            if case .filter(.all, let r) = f { ranges.append(r) } else { others.append(f) }
+        }
+        if !others.isEmpty { positive = positive.map { .and([$0] + others) } ?? (others.count == 1 ? others[0] : .and(others)) }
+        if positive == nil && (!ranges.isEmpty || !negatives.isEmpty) { positive = .all }
+        guard var result = positive else { return nil }
+        for r in ranges { result = .filter(result, r) }
+        for n in negatives { result = .exclude(result, n) }
+        return result
+    }
+
+    private func textNode(_ text: String, fields: [(Int, Double)], plan p: inout QueryPlan) throws -> MatchNode? {
+        let terms = try analyse(text)
+        guard !terms.isEmpty else { return nil }
+        var units: [MatchNode] = []
+        var seen: Set<String> = []
+        for (term, _) in terms where seen.insert(term).inserted {
+            p.highlightTerms.insert(term)
+            var alternatives: [MatchNode] = []
+            for (f, w) in fields {
+                alternatives.append(.clause(p.add(ScoringClause(field: f, kind: .term(term), origin: "exact"), weight: w)))
+                guard options.subwordWeight > 0, term.unicodeScalars.contains(where: \.properties.isIdeographic) else { continue }
+                for longer in try expansions(field: f, term: term) {
+                    let clause = ScoringClause(field: f, kind: .term(longer), origin: "subword of \(term)")
+                    alternatives.append(.clause(p.add(clause, weight: w * options.subwordWeight)))
+                    p.highlightTerms.insert(longer)
+                }
+            }
+            units.append(alternatives.count == 1 ? alternatives[0] : .or(alternatives))
+        }
+        if terms.count > 1 && options.phraseBoost > 0 {
+            let base = terms[0].position
+            for (f, w) in fields {
+                let clause = ScoringClause(field: f, kind: .phrase(terms.map(\.term), offsets: terms.map { UInt32($0.position - base) }),
+                                           origin: "phrase")
+                _ = p.add(clause, weight: w * options.phraseBoost)
+            }
+        }
+        if units.count == 1 { return units[0] }
+        return options.match == .all ? .and(units) : .or(units)
+    }
+
+    /// Dictionary terms of `field` that contain `term` (not `term` itself), most frequent first.
+    func expansions(field: Int, term: String) throws -> [String] {
+        let key = "\(field)\u{0}\(term)"
+        if let cached = expansionCache[key] { return cached }
+        let needle = Array(term.utf8)
+        var docFreq: [String: Int] = [:]
+        for segment in snapshot.segments {
+            try segment.forEachTerm(field: field) { bytes, info in
+                if bytes.count > needle.count, contains(bytes, needle) {
+                    docFreq[String(decoding: bytes, as: UTF8.self), default: 0] += info.docFreq
+                }
+                return true
+            }
+        }
+        let result = docFreq.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .prefix(options.maxSubwordExpansions).map(\.key)
+        expansionCache[key] = result
+        return result
+    }
+
+    private func keywordNode(column: String, _ inner: Query) throws -> MatchNode? {
+        let value: String
+        switch inner {
+        case .text(let s), .phrase(let s): value = s
+        default: return nil
+        }
+        // A keyword column matched by containment, so `education:本科` finds 统招本科.
+        return .filter(.all, RangeFilter(columns: [column], lower: nil, upper: nil, overlap: false, contains: value))
+    }
+
+    private func rangeFilter(field: String, op: RangeOperator, value: String) throws -> RangeFilter? {
+        let name = field.lowercased()
+        let number: Int64
+        if name == "posted" {
+            guard let day = Self.parseDay(value) else {
+                throw SearchError.badValue("\(field)\(op.rawValue)\(value): a date is written 2025-01-31")
+            }
+            number = Int64(day)
+        } else {
+            guard let n = Self.parseNumber(value) else {
+                throw SearchError.badValue("\(field)\(op.rawValue)\(value): not a number (try 8000, 8k or 1.5万)")
+            }
+            number = n
+        }
+        var lower: Int64?, upper: Int64?
+        switch op {
+        case .gt: lower = number + 1
+        case .ge: lower = number
+        case .lt: upper = number - 1
+        case .le: upper = number
+        case .eq: lower = number; upper = number
+        }
+        switch name {
+        case "salary": return RangeFilter(columns: ["salary_min", "salary_max"], lower: lower, upper: upper, overlap: true)
+        case "experience": return RangeFilter(columns: ["experience"], lower: lower, upper: upper, overlap: false)
+        case "posted": return RangeFilter(columns: ["posted"], lower: lower, upper: upper, overlap: false)
+        case "headcount": return RangeFilter(columns: ["headcount"], lower: lower, upper: upper, overlap: false)
+        default: throw SearchError.badValue("\(field): not a numeric field (salary, experience, posted, headcount)")
+        }
+    }
+
+    /// `8000`, `8k`, `1.5万`, `12,000` → integer.
+    static func parseNumber(_ text: String) -> Int64? {
+        var s = text.lowercased().replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces)
+        var scale = 1.0
+        if s.hasSuffix("k") { scale = 1000; s.removeLast() } else if s.hasSuffix("w") || s.hasSuffix("万") { scale = 10000; s.removeLast() }
+        if s.hasSuffix("年") { s.removeLast() }
+        guard let v = Double(s), v.isFinite, abs(v * scale) < 1e15 else { return nil }
+        return Int64((v * scale).rounded())
+    }
+
+    /// `2025-01-31`, `2025-1-31`, `2025/01/31`, `2025-01` (first day) → day number.
+    static func parseDay(_ text: String) -> Int? {
+        let parts = text.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." }).map(String.init)
+        guard parts.count >= 2, parts.count <= 3, let y = Int(parts[0]), let m = Int(parts[1]),
+              (1...12).contains(m), (1900...2200).contains(y) else { return nil }
+        let d = parts.count == 3 ? Int(parts[2]) : 1
+        guard let d, (1...31).contains(d) else { return nil }
+        let yy = m <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1
+        return era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+    }
+}
+
+public enum SearchError: Error, CustomStringConvertible, Equatable {
+    case badValue(String)
+    case unknownFacet(String, known: [String])
+
+    public var description: String {
+        switch self {
+        case .badValue(let m): return m
+        case .unknownFacet(let f, let known): return "cannot facet on \(f); choose one of \(known.joined(separator: ", "))"
+        }
+    }
+}
+
+@inline(__always)
+private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
+    var i = 0
+    let last = haystack.count - needle.count
+    while i <= last {
+        if haystack[i] == first {
+            var k = 1
+            while k < needle.count && haystack[i + k] == needle[k] { k += 1 }
+            if k == needle.count { return true }
+        }
+        i += 1
+    }
+    return false
+}

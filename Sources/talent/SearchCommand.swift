@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import IndexStore
+import SearchEngine
+import TalentDirectory
+import TextAnalysis
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension MatchMode: ExpressibleByArgument {}
+
+extension Talent {
+    struct Search: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Search the index: ranked postings with highlighted snippets.",
+            discussion: """
+                Query language:
+                  数控 编程              words; postings matching more of them rank first (--match any)
+                  "PLC 编程"             a phrase
+                  焊工 OR 电工           either;  焊工 AND 证   both;  -实习   without
+                  (焊工 OR 电工) 深圳     grouping
+                  title:焊工  skills:PLC  employer:比亚迪  region:深圳  industry:汽车  occupation:电工  education:本科
+                  salary>=8000  experience<=3  posted>=2025-01-01  salary:8000..12000
+                Words are analysed like the postings, so 機器人 finds 机器人 and ＰＬＣ finds PLC; a Chinese word also
+                finds longer words that contain it (工具 → 工具箱), ranked below exact matches.
+
+                Examples:
+                  talent search 数控车工 深圳
+                  talent search '"PLC 编程" salary>=8000' --facet region
+                  talent search "Senior CNC machinist" --json -n 20
+                """
+        )
+
+        @Argument(help: "The query (several arguments are joined with spaces).")
+        var query: [String] = []
+
+        @Option(name: .long, help: "Read the query from a file instead.")
+        var queryFile: String?
+
+        @OptionGroup var options: IndexOptions
+
+        @Option(name: .short, help: "How many results.")
+        var n = 10
+
+        @Option(name: .long, help: "Skip this many results (paging).")
+        var offset = 0
+
+        @Option(name: .long, help: "How unfielded words combine: all or any.")
+        var match: MatchMode?
+
+        @Flag(name: .long, help: "Print JSON Lines: one object per hit.")
+        var json = false
+
+        @Flag(name: .long, help: "Show each term's contribution per field.")
+        var explain = false
+
+        @Option(name: .long, help: "Count matching postings by a field: region, industry, occupation, education, employer, skills, lang (repeatable).")
+        var facet: [String] = []
+
+        func validate() throws {
+            if n < 0 || offset < 0 { throw ValidationError("-n and --offset must not be negative.") }
+        }
+
+        func run() throws {
+            let text: String
+            if let queryFile {
+                guard let data = FileManager.default.contents(atPath: queryFile) else {
+                    throw CLIError("cannot read \(queryFile)")
+                }
+                text = try TextDecoder.decode(Array(data), path: queryFile).text.trimmingCharacters(in: .whitespacesAndNewlines)
+            } else {
+                text = query.joined(separator: " ")
+            }
+            let parsed: Query
+            do {
+                parsed = try QueryParser().parse(text)
+            } catch {
+                printError(error.caretLine())
+                throw CLIError("query syntax: \(error.description)")
+            }
+            let snapshot = try IndexSnapshot(directory: options.index)
+            var searchOptions = SearchOptions()
+            if let match { searchOptions.match = match }
+            let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer(), options: searchOptions)
+            let results = try searcher.search(parsed, limit: n, offset: offset, facets: facet, explain: explain)
+            let color = !json && isatty(1) == 1
+            for (i, hit) in results.hits.enumerated() {
+                let record = try TalentIndex.record(from: snapshot.segments[hit.segment].storedDocument(hit.doc))
+                let body = try searcher.snippet(record.description, terms: results.highlightTerms)
+                let title = try searcher.snippet(record.title, terms: results.highlightTerms, length: 80)
+                if json {
+                    print(try jsonLine(rank: offset + i + 1, hit: hit, record: record, title: title, snippet: body))
+                } else {
+                    let (open, close) = color ? ("\u{1B}[1;31m", "\u{1B}[0m") : ("【", "】")
+                    var facts = [record.employer, record.region].filter { !$0.isEmpty }
+                    if let salary = Self.salary(record) { facts.append(salary) }
+                    if let posted = record.posted { facts.append(posted) }
+                    print(String(format: "%3d  %6.2f  ", offset + i + 1, hit.score) + title.marked(open: open, close: close)
+                          + "  [\(record.id)]")
+                    if !facts.isEmpty { print("             " + facts.joined(separator: " · ")) }
+                    if !body.text.isEmpty { print("             " + body.marked(open: open, close: close)) }
+                    if explain {
+                        for c in hit.explanation {
+                            print(String(format: "               %7.3f  %@:%@ (%@) freq %d, length %d/%.0f, idf %.2f, weight %.2f",
+                                         c.score, c.field, c.term, c.origin, c.freq, c.fieldLength, c.averageLength, c.idf, c.weight))
+                        }
+                    }
+                }
+            }
+            if !json {
+                if results.hits.isEmpty { print("no matching postings") }
+                if let total = results.totalMatches { print("\(total) matching posting(s)") }
+                for f in facet {
+                    let values = (results.facets[f] ?? []).prefix(15).map { "\($0.value) \($0.count)" }
+                    print("\(f): " + (values.isEmpty ? "(none)" : values.joined(separator: " · ")))
+                }
+            } else if !facet.isEmpty {
+                var object: [String: Any] = [:]
+                for f in facet { object[f] = (results.facets[f] ?? []).map { ["value": $0.value, "count": $0.count] } }
+                if let total = results.totalMatches { object["total"] = total }
+                let data = try JSONSerialization.data(withJSONObject: ["facets": object], options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            }
+        }
+
+        static func salary(_ r: Record) -> String? {
+            switch (r.salaryMin, r.salaryMax) {
+            case let (lo?, hi?) where lo != hi: return "\(lo)-\(hi)/月"
+            case let (v?, _), let (nil, v?): return "\(v)/月"
+            default: return nil
+            }
+        }
+
+        func jsonLine(rank: Int, hit: Hit, record: Record, title: Snippet, snippet: Snippet) throws -> String {
+            var object: [String: Any] = [
+                "rank": rank, "score": (hit.score * 10000).rounded() / 10000, "id": record.id, "title": record.title,
+                "snippet": snippet.text, "highlights": snippet.highlights.map { [$0.lowerBound, $0.upperBound] },
+                "title_highlights": title.highlights.map { [$0.lowerBound, $0.upperBound] },
+            ]
+            for (k, v) in [("employer", record.employer), ("region", record.region), ("industry", record.industry),
+                           ("occupation", record.occupation), ("education", record.education)] where !v.isEmpty {
+                object[k] = v
+            }
+            if let v = record.salaryMin { object["salary_min"] = v }
+            if let v = record.salaryMax { object["salary_max"] = v }
+            if let v = record.posted { object["posted"] = v }
+            if !record.skills.isEmpty { object["skills"] = record.skills }
+            if explain {
+                object["explanation"] = hit.explanation.map {
+                    ["field": $0.field, "term": $0.term, "origin": $0.origin, "freq": $0.freq, "score": $0.score,
+                     "idf": $0.idf, "weight": $0.weight, "field_length": $0.fieldLength] as [String: Any]
+                }
+            }
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+}
