@@ -62,6 +62,7 @@ let package = Package(
                 "TextAnalysis",
                 "TalentDirectory",
                 "IndexStore",
+                "SearchEngine",
                 "CICUShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

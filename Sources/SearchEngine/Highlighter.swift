@@ -48,10 +48,14 @@ extension Searcher {
         var highlights: [Range<Int>] = []
         if bestStart > 0 { out += Array("…".utf8) }
         var i = bestStart
+        // Longest first where tokens start together, so a compound is marked whole.
         let inWindow = tokens.filter { $0.start >= bestStart && $0.end <= end }
+            .sorted { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
         var next = 0
         var lastWasSpace = false
         while i < end {
+            // Words inside a compound already marked are skipped.
+            while next < inWindow.count && inWindow[next].start < i { next += 1 }
             if next < inWindow.count && inWindow[next].start == i {
                 let t = inWindow[next]
                 let lower = out.count

@@ -12,14 +12,23 @@ public enum MatchMode: String, Sendable, CaseIterable {
 /// Settings of ranking and matching, chosen by evaluation (see `docs/RELEVANCE.md`).
 public struct SearchOptions: Sendable, Equatable {
     /// Fields searched by unfielded words, with their BM25 weights.
-    public var fieldWeights: [String: Double] = ["title": 1, "body": 1, "skills": 1]
+    public var fieldWeights: [String: Double] = ["title": 1, "body": 1]
     /// Weight of each query chunk scored again as a phrase, relative to its terms.
-    public var phraseBoost: Double = 1
+    public var phraseBoost: Double = 0.5
     /// Weight of a dictionary term that contains a query word (`工具` → `工具箱`), relative to an exact match.
     public var subwordWeight: Double = 0.3
+    /// How much a longer word counts as matching its query word, for coordination.
+    public var subwordCredit: Double = 0.5
+    /// Weight of a lexicon compound the query's words spell (`数控机床` over `数 控 机床`).
+    public var compoundWeight: Double = 0.2
     /// At most this many longer terms per query word and field, the most frequent first.
     public var maxSubwordExpansions = 16
     public var match: MatchMode = .any
+    /// Coordination: 0 ranks by BM25 alone; above 0 a posting's score is multiplied by
+    /// (matched words / query words) to this power, so postings matching more of the query rank first.
+    public var coordination: Double = 1
+    /// Weigh each word's share of coordination by its idf (rare words matter more).
+    public var coordinationByIDF = false
     public var bm25 = BM25()
 
     public init() {}
@@ -90,17 +99,28 @@ public struct RangeFilter: Sendable, Equatable {
 struct QueryPlan {
     var clauses: [ScoringClause] = []
     var weights: [Double] = []
+    /// For each clause, the query word it stands for (-1 for phrases and compounds), and how much matching
+    /// it counts for coordination (1 exact, less for a longer word that contains it).
+    var unitOfClause: [Int] = []
+    var creditOfClause: [Double] = []
+    /// For a compound clause, the query words it spells: matching it counts as matching all of them.
+    var coveredUnits: [Int: [Int]] = [:]
+    /// Each query word's weight in coordination (set once statistics are known).
+    var unitWeights: [Double] = []
+    var unitCount = 0
     var match: MatchNode = .none
     /// Folded query terms, for highlighting.
     var highlightTerms: Set<String> = []
 
-    mutating func add(_ clause: ScoringClause, weight: Double) -> Int {
+    mutating func add(_ clause: ScoringClause, weight: Double, unit: Int = -1, credit: Double = 1) -> Int {
         if let i = clauses.firstIndex(of: clause) {
             weights[i] += weight
             return i
         }
         clauses.append(clause)
         weights.append(weight)
+        unitOfClause.append(unit)
+        creditOfClause.append(credit)
         return clauses.count - 1
     }
 }

@@ -23,7 +23,10 @@ struct TopK {
     }
 
     /// The score a new document must beat (strictly, or tie and come earlier) to enter.
-    var threshold: Double { heap.count < k ? -Double.infinity : heap[0].score }
+    var threshold: Double {
+        if k == 0 { return .infinity }
+        return heap.count < k ? -Double.infinity : heap[0].score
+    }
 
     mutating func insert(_ e: Entry) {
         guard k > 0 else { return }
@@ -90,18 +93,23 @@ extension Searcher {
         for f in facets where !schema(hasFacet: f) {
             throw SearchError.unknownFacet(f, known: snapshot.manifest.schema.columns.map(\.name))
         }
-        let plan = try self.plan(query)
+        var plan = try self.plan(query)
         let k = max(0, offset) + max(0, limit)
         var top = TopK(k: k)
         var total = 0
         var counts: [String: [String: Int]] = [:]
         let stats = try clauseStatistics(plan)
+        // Each query word's share of coordination: its idf, so missing 的 costs less than missing PLC.
+        plan.unitWeights = [Double](repeating: 0, count: plan.unitCount)
+        for (i, u) in plan.unitOfClause.enumerated() where u >= 0 && plan.creditOfClause[i] >= 1 {
+            plan.unitWeights[u] = max(plan.unitWeights[u], options.coordinationByIDF ? stats[i].idf : 1)
+        }
         let countAll = strategy == .exhaustive || !facets.isEmpty
         let union = plan.match.unionWithChecks
         for (s, segment) in snapshot.segments.enumerated() {
             let clauses = try bind(plan, stats: stats, segment: segment)
             if !countAll, let union {
-                try maxScore(segment: s, reader: segment, clauses: clauses, union: union, top: &top)
+                try maxScore(segment: s, reader: segment, plan: plan, clauses: clauses, union: union, top: &top)
             } else {
                 try exhaustive(segment: s, reader: segment, plan: plan, clauses: clauses, top: &top, total: &total,
                                facets: facets, counts: &counts)
@@ -212,12 +220,41 @@ extension Searcher {
         return (c.factor * options.bm25.tf(Double(freq), length: length, averageLength: c.averageLength), freq)
     }
 
-    /// The score of `doc` from contributions, summed in clause order so every strategy gets the same value.
+    /// The score of a document from its clauses' contributions: their sum in clause order (so every strategy
+    /// gets the same value), times the coordination factor (matched words / query words)^c.
+    ///
+    /// A longer word containing a query word (`工具箱` for `工具`) counts only where the word itself is
+    /// missing, and then as half a match, so such postings rank below exact ones. Both only lower the BM25
+    /// sum, so its upper bounds stay valid for pruning.
     @inline(__always)
-    private func canonicalScore(_ parts: UnsafeMutableBufferPointer<Double>) -> Double {
+    private func finalScore(_ parts: UnsafeMutableBufferPointer<Double>, plan: QueryPlan) -> Double {
+        guard plan.unitCount > 0 else {
+            var sum = 0.0
+            for v in parts { sum += v }
+            return sum
+        }
+        var exact = [Bool](repeating: false, count: plan.unitCount)
+        for (i, u) in plan.unitOfClause.enumerated() where u >= 0 && parts[i] > 0 && plan.creditOfClause[i] >= 1 {
+            exact[u] = true
+        }
         var sum = 0.0
-        for v in parts { sum += v }
-        return sum
+        var credit = [Double](repeating: 0, count: plan.unitCount)
+        for (i, v) in parts.enumerated() {
+            let u = plan.unitOfClause[i]
+            if u >= 0 && v > 0 {
+                if exact[u] && plan.creditOfClause[i] < 1 { continue }
+                credit[u] = max(credit[u], plan.creditOfClause[i])
+            }
+            if v > 0, let covered = plan.coveredUnits[i] { for c in covered { credit[c] = 1 } }
+            sum += v
+        }
+        guard options.coordination > 0 else { return sum }
+        var matched = 0.0, total = 0.0
+        for u in 0..<plan.unitCount {
+            matched += credit[u] * plan.unitWeights[u]
+            total += plan.unitWeights[u]
+        }
+        return matched >= total || total == 0 ? sum : sum * pow(matched / total, options.coordination)
     }
 
     private func accepts(_ filter: RangeFilter, reader: SegmentReader, doc: Int) -> Bool {
@@ -284,7 +321,7 @@ extension Searcher {
             if !reader.isDeleted(Int(doc)) {
                 total += 1
                 for (i, c) in clauses.enumerated() { parts[i] = try contribution(c, doc: doc, reader: reader).score }
-                top.insert(.init(score: canonicalScore(UnsafeMutableBufferPointer(rebasing: parts[0..<clauses.count])),
+                top.insert(.init(score: finalScore(UnsafeMutableBufferPointer(rebasing: parts[0..<clauses.count]), plan: plan),
                                  segment: s, doc: Int(doc)))
                 for (name, column) in facetColumns {
                     for value in column?.strings(Int(doc)) ?? [] { counts[name, default: [:]][value, default: 0] += 1 }
@@ -296,7 +333,7 @@ extension Searcher {
 
     /// MaxScore (Turtle & Flood 1995, as in Lucene's `MaxScoreBulkScorer`): clauses sorted by upper bound; those
     /// whose bounds together cannot beat the k-th score are only checked for documents found by the others.
-    private func maxScore(segment s: Int, reader: SegmentReader, clauses: [SegmentClause],
+    private func maxScore(segment s: Int, reader: SegmentReader, plan: QueryPlan, clauses: [SegmentClause],
                           union: (union: MatchNode, excluded: [MatchNode], filters: [RangeFilter]), top: inout TopK) throws {
         let terms = clauses.filter { $0.cursor != nil }.sorted { $0.upperBound < $1.upperBound }
         guard !terms.isEmpty else { return }
@@ -372,7 +409,7 @@ extension Searcher {
                     }
                 }
                 if !pruned {
-                    top.insert(.init(score: canonicalScore(parts), segment: s, doc: Int(doc)))
+                    top.insert(.init(score: finalScore(parts, plan: plan), segment: s, doc: Int(doc)))
                     updateEssential()
                 }
             }

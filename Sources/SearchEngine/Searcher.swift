@@ -93,8 +93,10 @@ public final class Searcher {
         return p
     }
 
-    private func analyse(_ text: String) throws -> [(term: String, position: Int)] {
-        try session.analyze(text).map { ($0.term, $0.position) }
+    /// The words of `text` at their positions, and apart the compounds laid over several of them.
+    private func analyse(_ text: String) throws -> (words: [(term: String, position: Int)], compounds: [Token]) {
+        let tokens = try session.analyze(text)
+        return (tokens.filter { $0.length == 1 }.map { ($0.term, $0.position) }, tokens.filter { $0.length > 1 })
     }
 
     /// The match node of a query part; `nil` when it has nothing to match (only punctuation).
@@ -103,7 +105,7 @@ public final class Searcher {
         case .text(let text):
             return try textNode(text, fields: fields, plan: &p)
         case .phrase(let text):
-            let terms = try analyse(text)
+            let terms = try analyse(text).words
             guard !terms.isEmpty else { return nil }
             if terms.count == 1 { return try textNode(text, fields: fields, plan: &p) }
             let base = terms[0].position
@@ -174,23 +176,52 @@ public final class Searcher {
     }
 
     private func textNode(_ text: String, fields: [(Int, Double)], plan p: inout QueryPlan) throws -> MatchNode? {
-        let terms = try analyse(text)
+        let (terms, compounds) = try analyse(text)
         guard !terms.isEmpty else { return nil }
         var units: [MatchNode] = []
-        var seen: Set<String> = []
-        for (term, _) in terms where seen.insert(term).inserted {
+        // Longer words are looked up for a Chinese word typed on its own, or for a single character typed
+        // alone; not for the pieces ICU cut a compound into (编程 → 编 程 must not find 工程).
+        let expandable = compounds.isEmpty
+        var seen: [String: Int] = [:]
+        var unitOfPosition: [Int: Int] = [:]
+        let firstUnit = p.unitCount
+        for (term, position) in terms {
+            if let known = seen[term] {
+                unitOfPosition[position] = known
+                continue
+            }
             p.highlightTerms.insert(term)
             var alternatives: [MatchNode] = []
+            let unit = p.unitCount
+            p.unitCount += 1
+            seen[term] = unit
+            unitOfPosition[position] = unit
+            let expand = expandable && options.subwordWeight > 0 && term.unicodeScalars.contains(where: \.properties.isIdeographic)
+                && (term.count > 1 || terms.count == 1)
             for (f, w) in fields {
-                alternatives.append(.clause(p.add(ScoringClause(field: f, kind: .term(term), origin: "exact"), weight: w)))
-                guard options.subwordWeight > 0, term.unicodeScalars.contains(where: \.properties.isIdeographic) else { continue }
+                alternatives.append(.clause(p.add(ScoringClause(field: f, kind: .term(term), origin: "exact"), weight: w, unit: unit)))
+                guard expand else { continue }
                 for longer in try expansions(field: f, term: term) {
                     let clause = ScoringClause(field: f, kind: .term(longer), origin: "subword of \(term)")
-                    alternatives.append(.clause(p.add(clause, weight: w * options.subwordWeight)))
+                    alternatives.append(.clause(p.add(clause, weight: w * options.subwordWeight, unit: unit,
+                                                      credit: options.subwordCredit)))
                     p.highlightTerms.insert(longer)
                 }
             }
             units.append(alternatives.count == 1 ? alternatives[0] : .or(alternatives))
+        }
+        // A compound the words spell (数控机床 over 数 控 机床) also stands for them: a posting that has it only
+        // in another spelling (程式設計 for 编程) matches every word it covers.
+        for compound in compounds {
+            p.highlightTerms.insert(compound.term)
+            let covered = Set((compound.position..<compound.position + compound.length).compactMap { unitOfPosition[$0] }).sorted()
+            guard !covered.isEmpty else { continue }
+            for (f, w) in fields {
+                let i = p.add(ScoringClause(field: f, kind: .term(compound.term), origin: "compound"),
+                              weight: w * options.compoundWeight)
+                p.coveredUnits[i] = covered
+                for u in covered { units[u - firstUnit] = .or([units[u - firstUnit], .clause(i)]) }
+            }
         }
         if terms.count > 1 && options.phraseBoost > 0 {
             let base = terms[0].position

@@ -5,6 +5,8 @@
 ///    character (`機器人` → `机器人`), before segmenting so both scripts segment alike;
 /// 2. segment with ICU word break (locale `zh`), keeping letters, numbers, kana and ideographs;
 /// 3. join or protect lexicon terms (`数控机床`, `c++`, `s7-1200`) and fold regional variants (`軟體` → `软件`).
+///    A Han compound ICU split is emitted over its words, which follow it at their own positions
+///    (`数控机床` spans `数 控 机床`), so queries match both the compound and its parts.
 ///
 /// ```swift
 /// let analyzer = try Analyzer()
@@ -47,6 +49,8 @@ public struct TokenView {
     public var start: Int
     public var end: Int
     public var kind: Token.Kind
+    /// Positions the token spans: 1, or for a compound the number of words it overlays.
+    public var length: Int
     /// The term as a `String` (allocates).
     public var term: String { String(decoding: units, as: UTF16.self) }
 }
@@ -66,7 +70,7 @@ public final class AnalysisSession {
         var tokens: [Token] = []
         try forEachToken(in: text) { token in
             tokens.append(Token(term: token.term, position: token.position, start: token.start, end: token.end,
-                                kind: token.kind))
+                                kind: token.kind, length: token.length))
         }
         return tokens
     }
@@ -90,11 +94,37 @@ public final class AnalysisSession {
             if let match = lexicon.longestMatch(in: folded, segments: segments, segmentCount: run.segmentCount,
                                                 first: s) {
                 let end = Int(segments[3 * (match.nextSegment - 1) + 1])
+                // A Han compound ICU split into several words keeps those words too, at their own positions
+                // (search-mode segmentation): `前端` still matches `前端开发` as plain ICU would, and the
+                // compound adds a sharper term. Protected terms (`c++`, `s7-1200`) stand alone.
+                var parts = 0
+                var onlyHanWords = true
+                for k in s..<match.nextSegment {
+                    let status = segments[3 * k + 2]
+                    if (400..<500).contains(status) { parts += 1 } else { onlyHanWords = false }
+                }
+                // Only where the compound is spelled by its words: a regional variant (程式設計 → 编程) stands
+                // alone, or its words would match nothing the canonical spelling has.
+                var overlay = onlyHanWords && parts > 1
+                if overlay {
+                    let a = Int(segments[3 * s]), b = Int(segments[3 * (match.nextSegment - 1) + 1])
+                    overlay = lexicon.termUnits[match.term].elementsEqual(folded[a..<b])
+                }
                 try lexicon.termUnits[match.term].withUnsafeBufferPointer { units in
                     try body(TokenView(units: units, position: position, start: Int(run.sourceStarts[start]),
-                                       end: Int(run.sourceEnds[end - 1]), kind: .lexicon))
+                                       end: Int(run.sourceEnds[end - 1]), kind: .lexicon, length: overlay ? parts : 1))
                 }
-                position += 1
+                if overlay {
+                    for k in s..<match.nextSegment {
+                        let a = Int(segments[3 * k]), b = Int(segments[3 * k + 1])
+                        try body(TokenView(units: UnsafeBufferPointer(rebasing: folded[a..<b]), position: position,
+                                           start: Int(run.sourceStarts[a]), end: Int(run.sourceEnds[b - 1]),
+                                           kind: .ideograph, length: 1))
+                        position += 1
+                    }
+                } else {
+                    position += 1
+                }
                 s = match.nextSegment
                 continue
             }
@@ -102,7 +132,7 @@ public final class AnalysisSession {
                 let end = Int(segments[3 * s + 1])
                 let units = UnsafeBufferPointer(rebasing: folded[start..<end])
                 try body(TokenView(units: units, position: position, start: Int(run.sourceStarts[start]),
-                                   end: Int(run.sourceEnds[end - 1]), kind: kind))
+                                   end: Int(run.sourceEnds[end - 1]), kind: kind, length: 1))
                 position += 1
             }
             s += 1

@@ -13,13 +13,17 @@ public struct Token: Hashable, Sendable, Codable {
     public var end: Int
     /// What produced the token.
     public var kind: Kind
+    /// How many positions the token spans: 1, or for a lexicon compound laid over the words ICU found in
+    /// it, their number. The words follow the compound, the first at the compound's own position.
+    public var length: Int
 
-    public init(term: String, position: Int, start: Int, end: Int, kind: Kind) {
+    public init(term: String, position: Int, start: Int, end: Int, kind: Kind, length: Int = 1) {
         self.term = term
         self.position = position
         self.start = start
         self.end = end
         self.kind = kind
+        self.length = length
     }
 
     /// What produced a token: ICU word break classes, or the domain lexicon.

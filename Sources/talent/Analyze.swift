@@ -9,6 +9,8 @@ extension Talent {
             discussion: """
                 Offsets are UTF-8 byte offsets into the text (end exclusive).
                 Kinds: word, number, ideograph, kana, lexicon (a term of the domain lexicon).
+                A Han compound (数控机床) spans the positions of the words ICU split it into (数 控 机床),
+                which follow it: positions 1-3, then 1, 2, 3.
 
                 Examples:
                   talent analyze "熟悉西門子S7-1200和C++"
@@ -55,7 +57,7 @@ extension Talent {
                 // Fields in reading order, one token a line.
                 let lines = try tokens.map { token in
                     let term = String(decoding: try encoder.encode(token.term), as: UTF8.self)
-                    return #"{"term":\#(term),"position":\#(token.position),"start":\#(token.start),"end":\#(token.end),"kind":"\#(token.kind.rawValue)"}"#
+                    return #"{"term":\#(term),"position":\#(token.position),"start":\#(token.start),"end":\#(token.end),"kind":"\#(token.kind.rawValue)","length":\#(token.length)}"#
                 }
                 print("[" + lines.joined(separator: ",\n ") + "]")
             } else {
@@ -75,7 +77,8 @@ struct TokenTable {
         var rows = [["pos", "term", "kind", "start", "end", "source"]]
         for token in tokens {
             let text = String(decoding: utf8[token.start..<token.end], as: UTF8.self)
-            rows.append(["\(token.position)", token.term, token.kind.rawValue, "\(token.start)", "\(token.end)", text])
+            let position = token.length > 1 ? "\(token.position)-\(token.position + token.length - 1)" : "\(token.position)"
+            rows.append([position, token.term, token.kind.rawValue, "\(token.start)", "\(token.end)", text])
         }
         if tokens.isEmpty { return "(no tokens)" }
         var widths = [Int](repeating: 0, count: rows[0].count)

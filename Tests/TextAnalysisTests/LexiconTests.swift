@@ -55,7 +55,7 @@ struct LexiconTests {
             Lexicon.Entry(id: "plc-programming", category: "automation", zh: "PLC编程", en: "PLC programming"),
             Lexicon.Entry(id: "programming", category: "it-general", zh: "编程", en: "programming"),
         ]))
-        #expect(try analyzer.analyze("熟悉PLC编程").map(\.term) == ["熟悉", "plc", "编程"])
+        #expect(try analyzer.analyze("熟悉PLC编程").map(\.term) == ["熟悉", "plc", "编程", "编", "程"])
         #expect(Lexicon.isJoinable("数控机床") && Lexicon.isJoinable("s7-1200") && Lexicon.isJoinable("c++"))
         #expect(!Lexicon.isJoinable("Java开发工程师") && !Lexicon.isJoinable("IATF 16949") && !Lexicon.isJoinable(""))
     }
