@@ -1,0 +1,197 @@
+import Foundation
+import IndexStore
+import Testing
+import TextAnalysis
+
+@testable import SearchEngine
+
+let searchSchema = Schema(
+    textFields: ["title", "body"],
+    columns: [ColumnSpec(name: "region", kind: .keyword), ColumnSpec(name: "salary_min", kind: .int),
+              ColumnSpec(name: "salary_max", kind: .int), ColumnSpec(name: "posted", kind: .int)])
+
+struct Posting {
+    var id: String
+    var title: String
+    var body: String
+    var region: String = "广东·深圳"
+    var salary: Int64? = nil
+}
+
+/// Builds an index of `postings` in `dir`, one commit per batch (so several segments), then deletes `deleted`.
+func buildIndex(_ dir: String, _ batches: [[Posting]], deleted: [String] = []) throws -> IndexSnapshot {
+    let analyzer = try Analyzer()
+    for batch in batches {
+        let writer = try IndexWriter(directory: dir, schema: searchSchema, analyzer: analyzer, ramBudget: 4 << 20,
+                                     threads: 2, purpose: "test")
+        for p in batch {
+            try writer.add(IndexableDocument(id: p.id, fields: [[p.title], [p.body]], stored: Array(p.id.utf8),
+                                             values: [.keyword(p.region), .int(p.salary), .int(p.salary.map { $0 + 2000 }), .int(nil)]))
+        }
+        try writer.finish()
+        try writer.transaction.commit()
+    }
+    if !deleted.isEmpty {
+        let tx = try IndexTransaction(directory: dir, schema: searchSchema, purpose: "test")
+        tx.delete(ids: deleted)
+        try tx.commit()
+    }
+    return try IndexSnapshot(directory: dir)
+}
+
+func withTemporaryDirectory<R>(_ body: (String) throws -> R) throws -> R {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("talent-search-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try body(path)
+}
+
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+let vocabulary = ["数控", "车工", "焊工", "二保焊", "电工", "PLC", "编程", "机器人", "视觉", "质检", "装配", "模具", "Java",
+                  "C++", "深圳", "苏州", "经验", "工具箱", "工具", "待处理", "处理", "维修", "叉车", "SolidWorks", "设计",
+                  "工程师", "在建工程", "西门子", "S7-1200", "优先"]
+
+func randomPostings(_ count: Int, seed: UInt64, prefix: String) -> [Posting] {
+    var g = SplitMix(seed: seed)
+    return (0..<count).map { i in
+        func words(_ n: Int) -> String {
+            (0..<n).map { _ in vocabulary[Int(g.next() % UInt64(vocabulary.count)) * Int(g.next() % 3 + 1) / 3] }
+                .joined(separator: g.next() % 2 == 0 ? "，" : " ")
+        }
+        return Posting(id: "\(prefix)\(i)", title: words(Int(g.next() % 3) + 1), body: words(Int(g.next() % 40) + 1),
+                       region: ["广东·深圳", "江苏·苏州", "浙江·宁波"][Int(g.next() % 3)],
+                       salary: g.next() % 5 == 0 ? nil : Int64(4000 + g.next() % 12000))
+    }
+}
+
+struct SearcherTests {
+    /// Pruned top-k equals exhaustive scoring on ≥ 200 random queries, over several segments with deletions.
+    @Test func prunedTopKEqualsExhaustive() throws {
+        try withTemporaryDirectory { dir in
+            let batches = (0..<3).map { randomPostings(700, seed: UInt64($0 + 1), prefix: "b\($0)-") }
+            let deleted = (0..<60).map { "b\($0 % 3)-\($0 * 7)" }
+            let snapshot = try buildIndex(dir, batches, deleted: deleted)
+            #expect(snapshot.segments.count >= 3)
+            var g = SplitMix(seed: 42)
+            var checked = 0
+            for q in 0..<240 {
+                var parts: [String] = []
+                for _ in 0..<(Int(g.next() % 4) + 1) {
+                    let w = vocabulary[Int(g.next() % UInt64(vocabulary.count))]
+                    switch g.next() % 10 {
+                    case 0: parts.append("\"\(w) \(vocabulary[Int(g.next() % UInt64(vocabulary.count))])\"")
+                    case 1: parts.append("-\(w)")
+                    case 2: parts.append("title:\(w)")
+                    case 3: parts.append("salary>=\(6000 + g.next() % 6000)")
+                    default: parts.append(w)
+                    }
+                }
+                var options = SearchOptions()
+                options.match = q % 3 == 0 ? .all : .any
+                options.fieldWeights = q % 2 == 0 ? ["title": 1, "body": 1] : ["title": 2, "body": 0.7]
+                let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer(), options: options)
+                let query = try QueryParser().parse(parts.joined(separator: " "))
+                let k = [1, 5, 10, 50][q % 4]
+                let pruned = try searcher.search(query, limit: k)
+                let exhaustive = try searcher.search(query, limit: k, strategy: .exhaustive)
+                #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "\(parts)")
+                #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(parts)")
+                for hit in exhaustive.hits { #expect(!deleted.contains(hit.id)) }
+                if !exhaustive.hits.isEmpty { checked += 1 }
+            }
+            #expect(checked >= 200)
+        }
+    }
+
+    @Test func subwordsMatchBelowExactWords() throws {
+        try withTemporaryDirectory { dir in
+            let snapshot = try buildIndex(dir, [[
+                Posting(id: "exact", title: "工具", body: "管理工具"),
+                Posting(id: "longer", title: "仓库", body: "整理工具箱"),
+                Posting(id: "none", title: "焊工", body: "二保焊"),
+                Posting(id: "pending", title: "文员", body: "负责待处理订单"),
+                Posting(id: "plc", title: "电气", body: "熟悉PLC编程"),
+            ]])
+            let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer())
+            let tools = try searcher.search(try QueryParser().parse("工具")).hits.map(\.id)
+            #expect(tools == ["exact", "longer"])
+            #expect(try searcher.search(try QueryParser().parse("处理")).hits.map(\.id) == ["pending"])
+            #expect(try searcher.search(try QueryParser().parse("编程")).hits.map(\.id) == ["plc"])
+            #expect(try searcher.search(try QueryParser().parse("箱")).hits.map(\.id) == ["longer"])
+        }
+    }
+
+    @Test func foldedQueriesFieldsRangesAndFacets() throws {
+        try withTemporaryDirectory { dir in
+            let snapshot = try buildIndex(dir, [[
+                Posting(id: "a", title: "机器人调试工程师", body: "ABB机器人编程", region: "广东·深圳", salary: 9000),
+                Posting(id: "b", title: "焊工", body: "会机器人焊接", region: "江苏·苏州", salary: 5000),
+                Posting(id: "c", title: "PLC工程师", body: "西门子S7-1200", region: "广东·深圳", salary: 12000),
+            ]])
+            let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer())
+            func ids(_ q: String, facets: [String] = []) throws -> [String] {
+                try searcher.search(try QueryParser().parse(q), facets: facets).hits.map(\.id)
+            }
+            #expect(Set(try ids("機器人")) == ["a", "b"])
+            #expect(try ids("ＰＬＣ") == ["c"])
+            #expect(try ids("title:机器人") == ["a"])
+            #expect(Set(try ids("机器人 salary>=8000")) == ["a"])
+            #expect(try ids("机器人 -焊接") == ["a"])
+            #expect(try ids("s7-1200") == ["c"])
+            #expect(try ids("\"机器人 焊接\"") == ["b"])
+            let faceted = try searcher.search(try QueryParser().parse("机器人 OR PLC"), facets: ["region"])
+            #expect(faceted.totalMatches == 3)
+            #expect(faceted.facets["region"]?.first?.value == "广东·深圳")
+            #expect(faceted.facets["region"]?.first?.count == 2)
+            let snippet = try searcher.snippet("熟悉ABB機器人，会焊接", terms: faceted.highlightTerms)
+            #expect(snippet.marked(open: "【", close: "】") == "熟悉ABB【機器人】，会焊接")
+            #expect(snippet.highlights == [9..<18])
+            #expect(throws: SearchError.self) { try searcher.search(try QueryParser().parse("salary>=abc")) }
+        }
+    }
+
+    /// Any query string gets results or a clear error: ≥ 10,000 random and mutated queries.
+    @Test func randomQueriesNeverCrash() throws {
+        try withTemporaryDirectory { dir in
+            let snapshot = try buildIndex(dir, [randomPostings(300, seed: 9, prefix: "r")])
+            let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer())
+            var g = SplitMix(seed: 2024)
+            let syntax = Array("()\"“”：:-<>=OR AND NOT *?\\/　，。".map(String.init))
+            var answered = 0, refused = 0
+            for i in 0..<10_000 {
+                var q = ""
+                let n = Int(g.next() % 12)
+                for _ in 0..<n {
+                    switch g.next() % 4 {
+                    case 0: q += vocabulary[Int(g.next() % UInt64(vocabulary.count))]
+                    case 1: q += syntax[Int(g.next() % UInt64(syntax.count))]
+                    case 2: q += String(UnicodeScalar(UInt32(g.next() % 0xD7FF)).map(Character.init) ?? " ")
+                    default: q += " "
+                    }
+                }
+                if i % 1000 == 0 { q = String(repeating: "焊工 OR (", count: 200 + i / 10) }
+                do {
+                    _ = try searcher.search(try QueryParser().parse(q), limit: 5)
+                    answered += 1
+                } catch is QuerySyntaxError {
+                    refused += 1
+                } catch is SearchError {
+                    refused += 1
+                }
+            }
+            #expect(answered + refused == 10_000)
+            #expect(answered > 1000)
+        }
+    }
+}
