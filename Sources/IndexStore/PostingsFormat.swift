@@ -294,17 +294,16 @@ public final class PostingsCursor {
             for _ in 0..<freqs[posIndex] { _ = try r.vint() }
             posIndex += 1
         }
-        var out: [UInt32] = []
-        out.reserveCapacity(Int(freqs[index]))
+        // Reuses the buffer: once the caller has dropped the last result, no allocation per document.
+        cachedPositions.removeAll(keepingCapacity: true)
         var p: UInt32 = 0
         for _ in 0..<freqs[index] {
             p &+= UInt32(truncatingIfNeeded: try r.vint())
-            out.append(p)
+            cachedPositions.append(p)
         }
         posOffset = r.offset
         posIndex = index + 1
-        cachedPositions = out
         cachedPositionsDoc = doc
-        return out
+        return cachedPositions
     }
 }

@@ -107,6 +107,10 @@ struct QueryPlan {
     var coveredUnits: [Int: [Int]] = [:]
     /// Each query word's weight in coordination (set once statistics are known).
     var unitWeights: [Double] = []
+
+    /// Whether every clause of a word counts fully (no longer words, no compounds): then one word's score
+    /// is a plain sum.
+    var simpleUnits: Bool { coveredUnits.isEmpty && creditOfClause.allSatisfy { $0 >= 1 } }
     var unitCount = 0
     var match: MatchNode = .none
     /// Folded query terms, for highlighting.
@@ -122,5 +126,26 @@ struct QueryPlan {
         unitOfClause.append(unit)
         creditOfClause.append(credit)
         return clauses.count - 1
+    }
+}
+
+/// Per-word scratch space for scoring, reused across documents and searches.
+final class ScoringScratch {
+    private(set) var exact = UnsafeMutablePointer<Bool>.allocate(capacity: 16)
+    private(set) var credit = UnsafeMutablePointer<Double>.allocate(capacity: 16)
+    private var capacity = 16
+
+    func reserve(_ n: Int) {
+        guard n > capacity else { return }
+        exact.deallocate()
+        credit.deallocate()
+        capacity = n
+        exact = .allocate(capacity: n)
+        credit = .allocate(capacity: n)
+    }
+
+    deinit {
+        exact.deallocate()
+        credit.deallocate()
     }
 }

@@ -94,6 +94,7 @@ extension Searcher {
             throw SearchError.unknownFacet(f, known: snapshot.manifest.schema.columns.map(\.name))
         }
         var plan = try self.plan(query)
+        scratch.reserve(plan.unitCount)
         let k = max(0, offset) + max(0, limit)
         var top = TopK(k: k)
         var total = 0
@@ -207,17 +208,37 @@ extension Searcher {
                 if cursor.doc < doc { try cursor.advance(to: doc) }
                 guard cursor.doc == doc else { return (0, 0) }
             }
-            var starts = Set(try c.phraseCursors[0].positions().map { $0 &- c.offsets[0] })
-            for (i, cursor) in c.phraseCursors.enumerated().dropFirst() {
-                starts.formIntersection(try cursor.positions().compactMap { $0 >= c.offsets[i] ? $0 - c.offsets[i] : nil })
-                if starts.isEmpty { return (0, 0) }
-            }
-            freq = starts.count
+            freq = try phraseFrequency(c.phraseCursors, offsets: c.offsets)
+            guard freq > 0 else { return (0, 0) }
         } else {
             return (0, 0)
         }
         let length = Double(reader.norm(field: c.field, doc: Int(doc)))
         return (c.factor * options.bm25.tf(Double(freq), length: length, averageLength: c.averageLength), freq)
+    }
+
+    /// How often the terms occur at consecutive positions (each at its offset) in the cursors' current document.
+    private func phraseFrequency(_ cursors: [PostingsCursor], offsets: [UInt32]) throws -> Int {
+        let first = try cursors[0].positions()
+        var others: [[UInt32]] = []
+        others.reserveCapacity(cursors.count - 1)
+        for c in cursors.dropFirst() { others.append(try c.positions()) }
+        var count = 0
+        candidates: for p in first where p >= offsets[0] {
+            let start = p - offsets[0]
+            for (i, positions) in others.enumerated() {
+                // Binary search: positions ascend.
+                let want = start + offsets[i + 1]
+                var lo = 0, hi = positions.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if positions[mid] < want { lo = mid + 1 } else { hi = mid }
+                }
+                if lo == positions.count || positions[lo] != want { continue candidates }
+            }
+            count += 1
+        }
+        return count
     }
 
     /// The score of a document from its clauses' contributions: their sum in clause order (so every strategy
@@ -228,17 +249,20 @@ extension Searcher {
     /// sum, so its upper bounds stay valid for pruning.
     @inline(__always)
     private func finalScore(_ parts: UnsafeMutableBufferPointer<Double>, plan: QueryPlan) -> Double {
-        guard plan.unitCount > 0 else {
+        if plan.unitCount == 0 || (plan.unitCount == 1 && plan.simpleUnits) {
             var sum = 0.0
             for v in parts { sum += v }
             return sum
         }
-        var exact = [Bool](repeating: false, count: plan.unitCount)
+        let exact = scratch.exact, credit = scratch.credit
+        for u in 0..<plan.unitCount {
+            exact[u] = false
+            credit[u] = 0
+        }
         for (i, u) in plan.unitOfClause.enumerated() where u >= 0 && parts[i] > 0 && plan.creditOfClause[i] >= 1 {
             exact[u] = true
         }
         var sum = 0.0
-        var credit = [Double](repeating: 0, count: plan.unitCount)
         for (i, v) in parts.enumerated() {
             let u = plan.unitOfClause[i]
             if u >= 0 && v > 0 {

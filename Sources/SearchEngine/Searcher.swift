@@ -60,6 +60,7 @@ public final class Searcher {
     let schema: Schema
     let fieldStats: [FieldStats]
     private var expansionCache: [String: [String]] = [:]
+    let scratch = ScoringScratch()
 
     public init(snapshot: IndexSnapshot, analyzer: Analyzer, options: SearchOptions = SearchOptions()) throws {
         self.snapshot = snapshot

@@ -137,9 +137,10 @@ public final class Lexicon: Sendable {
     static func isJoinable(_ form: String) -> Bool {
         var hasLatin = false, hasHan = false
         for scalar in form.unicodeScalars {
-            if scalar.properties.isWhitespace { return false }
-            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) { hasLatin = true }
-            if scalar.properties.isIdeographic { hasHan = true }
+            let v = scalar.value
+            if v == 0x20 || v == 0x09 || v == 0x3000 || (v > 0x7F && scalar.properties.isWhitespace) { return false }
+            if (0x30...0x39).contains(v) || (0x41...0x5A).contains(v) || (0x61...0x7A).contains(v) { hasLatin = true }
+            if (0x3400...0x9FFF).contains(v) || (0xF900...0xFAFF).contains(v) || (0x20000...0x3FFFF).contains(v) { hasHan = true }
         }
         return !form.isEmpty && !(hasLatin && hasHan)
     }
@@ -178,25 +179,32 @@ public final class Lexicon: Sendable {
 
     /// Parses lexicon text; `path` names the source in errors.
     public static func parse(_ text: String, path: String) throws -> [Entry] {
+        // Works on UTF-8 bytes: splitting `String`s by `Character` was half of a cold `talent search`.
+        let bytes = Array(text.utf8)
+        func string(_ slice: ArraySlice<UInt8>) -> String {
+            var a = slice.startIndex, b = slice.endIndex
+            while a < b, bytes[a] == 0x20 || bytes[a] == 0x09 || bytes[a] == 0x0D { a += 1 }
+            while b > a, bytes[b - 1] == 0x20 || bytes[b - 1] == 0x09 || bytes[b - 1] == 0x0D { b -= 1 }
+            return String(decoding: bytes[a..<b], as: UTF8.self)
+        }
         var entries: [Entry] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = string(line)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            guard line.contains("\t") else {
+            guard line.contains(0x09) else {
                 entries.append(Entry(id: trimmed, category: "user", zh: "", en: trimmed))
                 continue
             }
-            let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
+            let columns = line.split(separator: 0x09, omittingEmptySubsequences: false)
             guard columns.count <= 6 else {
                 throw ParseError(path: path, line: lineNumber, reason: "expected at most 6 tab-separated columns (id, category, zh, en, synonyms, variants), found \(columns.count)")
             }
-            func column(_ i: Int) -> String { i < columns.count ? columns[i] : "" }
+            func column(_ i: Int) -> String { i < columns.count ? string(columns[i]) : "" }
             func list(_ i: Int) -> [String] {
-                column(i).split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                guard i < columns.count else { return [] }
+                return columns[i].split(separator: UInt8(ascii: "|")).map(string).filter { !$0.isEmpty }
             }
             let entry = Entry(id: column(0), category: column(1), zh: column(2), en: column(3),
                               synonyms: list(4), variants: list(5))

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TextAnalysis
+import CICUShim
 
 struct DecodingCase: CustomTestStringConvertible, Sendable {
     var name: String
@@ -75,5 +76,18 @@ struct TextDecoderTests {
         #expect(decoded.text == "数\u{FFFD}A")
         #expect(decoded.firstInvalidOffset == 4)
         #expect(throws: TextDecoder.DecodingError.self) { try TextDecoder.decode(bytes, path: "u16.txt", strict: true) }
+    }
+}
+
+struct FoldTableTests {
+    /// The shipped Traditional → Simplified table is what this machine's ICU transliterator gives.
+    @Test func shippedTableMatchesICU() {
+        var live = [UInt16](repeating: 0, count: 0x10000)
+        let status = live.withUnsafeMutableBufferPointer { talent_t2s_from_icu($0.baseAddress!) }
+        #expect(status <= 0)
+        let shipped = UnsafeBufferPointer(start: talent_t2s_table(), count: 0x10000)
+        let differences = (0..<0x10000).filter { live[$0] != shipped[$0] }
+        #expect(differences.isEmpty, "regenerate with `swift run talent-bench t2s > Sources/CICUShim/t2s_pairs.inc`: \(differences.prefix(10))")
+        #expect(live.indices.filter { live[$0] != UInt16($0) }.count > 2000)
     }
 }

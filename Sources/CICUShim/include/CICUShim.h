@@ -47,6 +47,13 @@ const char *talent_error_name(int32_t status);
 /// Builds the Traditional → Simplified table (once per process, thread-safe). Returns an ICU status.
 int32_t talent_fold_table_init(void);
 
+/// The Traditional → Simplified table in use (65,536 entries, identity where nothing changes).
+const uint16_t *talent_t2s_table(void);
+
+/// Fills `table` (65,536 entries) from ICU's `Traditional-Simplified` transliterator, one BMP Han character at
+/// a time: the source the shipped table is generated from, and what tests compare it with.
+int32_t talent_t2s_from_icu(uint16_t *table);
+
 /// Counts word segments (rule status >= 100) in UTF-8 text with nothing but ICU break iteration over a
 /// UTF-8 `UText`: the baseline the analyzer's throughput is measured against.
 int64_t talent_raw_break_count(const uint8_t *utf8, int64_t length, int32_t *status);

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import IndexStore
+import SearchEngine
+import TextAnalysis
+
+struct SearchBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Query latency in process (p50/p95, all-words and any-word) and the wall time of cold CLI searches.",
+        discussion: """
+            swift run -c release talent-bench search --index /tmp/jobs-index
+            Queries: ../shared/bench/peers/queries/queries.txt and the dev queries. Each query runs --reps times
+            after --warmup passes; latency is measured around search + fetching the ids of the top 10.
+            """
+    )
+
+    @Option(help: "The index to query.")
+    var index: String
+
+    @Option(help: "Query files (one query per line, or the eval TSV's second column).")
+    var queries: [String] = ["../shared/bench/peers/queries/queries.txt", "../shared/eval/dev.tsv"]
+
+    @Option(help: "Timed passes over the queries per mode.")
+    var reps = 5
+
+    @Option(help: "Untimed passes first.")
+    var warmup = 2
+
+    @Option(help: "Cold CLI runs (a new `talent search` process each).")
+    var coldRuns = 20
+
+    @Flag(help: "Print each query's median latency.")
+    var perQuery = false
+
+    @Option(help: "The talent executable for cold runs.")
+    var talent = ".build/release/talent"
+
+    func run() throws {
+        var list: [String] = []
+        for file in queries {
+            for line in try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n") {
+                let columns = line.split(separator: "\t")
+                let q = columns.count > 1 ? String(columns[1]) : String(line)
+                if !q.trimmingCharacters(in: .whitespaces).isEmpty { list.append(q) }
+            }
+        }
+        let snapshot = try IndexSnapshot(directory: index)
+        print("\(list.count) queries, \(snapshot.liveDocuments) documents in \(snapshot.segments.count) segment(s)")
+        print("| mode | p50 µs | p95 µs | mean µs |")
+        print("|---|---|---|---|")
+        for mode in [MatchMode.any, .all] {
+            var options = SearchOptions()
+            options.match = mode
+            let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer(), options: options)
+            let parsed = try list.map { try QueryParser().parse($0) }
+            for _ in 0..<warmup { for q in parsed { _ = try searcher.search(q, limit: 10).hits.map(\.id) } }
+            var samples: [Double] = []
+            for _ in 0..<reps {
+                for q in parsed {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    _ = try searcher.search(q, limit: 10).hits.map(\.id)
+                    samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000)
+                }
+            }
+            if perQuery {
+                for (i, q) in list.enumerated() {
+                    let mine = stride(from: i, to: samples.count, by: list.count).map { samples[$0] }.sorted()
+                    print("  \(mode.rawValue) \(Int(mine[mine.count / 2])) µs  \(q)")
+                }
+            }
+            samples.sort()
+            let p50 = samples[samples.count / 2], p95 = samples[samples.count * 95 / 100]
+            let mean = samples.reduce(0, +) / Double(samples.count)
+            print("| \(mode.rawValue) | \(Int(p50)) | \(Int(p95)) | \(Int(mean)) |")
+        }
+        guard coldRuns > 0 else { return }
+        var walls: [Double] = []
+        for i in 0..<coldRuns {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: talent)
+            p.arguments = ["search", "--index", index, list[i % list.count]]
+            p.standardOutput = FileHandle.nullDevice
+            let start = DispatchTime.now().uptimeNanoseconds
+            try p.run()
+            p.waitUntilExit()
+            walls.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        walls.sort()
+        print(String(format: "cold CLI search (start, open, query, print): median %.1f ms, min %.1f ms, max %.1f ms",
+                     walls[walls.count / 2], walls[0], walls[walls.count - 1]))
+    }
+}
