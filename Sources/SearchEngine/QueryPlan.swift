@@ -17,6 +17,14 @@ public struct SearchOptions: Sendable, Equatable {
     public var phraseBoost: Double = 0.5
     /// Weight of a dictionary term that contains a query word (`工具` → `工具箱`), relative to an exact match.
     public var subwordWeight: Double = 0.3
+    /// Sub-words and synonyms are added for a word only when fewer postings than this hold the word itself:
+    /// they fill in where exact matches are few, and cost nothing where exact matches abound.
+    public var expansionLimit = 200
+    /// Weight of a synonym or translation from the lexicon (`可编程控制器` for `PLC`, `焊工` for `welder`);
+    /// 0 turns expansion off (`--no-expand`).
+    public var synonymWeight: Double = 0.5
+    /// How much a synonym counts as matching the words it stands for, for coordination.
+    public var synonymCredit: Double = 0.5
     /// How much a longer word counts as matching its query word, for coordination.
     public var subwordCredit: Double = 0.5
     /// Weight of a lexicon compound the query's words spell (`数控机床` over `数 控 机床`).
@@ -63,9 +71,20 @@ indirect enum MatchNode {
     /// Whether the node matches exactly the union of some scoring clauses (so MaxScore can drive it).
     var isUnionOfClauses: Bool {
         switch self {
-        case .clause: return true
+        case .clause, .requiredPhrase: return true
         case .or(let parts): return parts.allSatisfy(\.isUnionOfClauses)
         default: return false
+        }
+    }
+
+    /// The phrase clauses that must match somewhere in the tree.
+    var requiredPhrases: Set<Int> {
+        switch self {
+        case .requiredPhrase(let i): return [i]
+        case .and(let parts), .or(let parts): return parts.reduce(into: Set<Int>()) { $0.formUnion($1.requiredPhrases) }
+        case .exclude(let a, let b): return a.requiredPhrases.union(b.requiredPhrases)
+        case .filter(let a, _): return a.requiredPhrases
+        case .clause, .all, .none: return []
         }
     }
 
@@ -105,6 +124,8 @@ struct QueryPlan {
     var creditOfClause: [Double] = []
     /// For a compound clause, the query words it spells: matching it counts as matching all of them.
     var coveredUnits: [Int: [Int]] = [:]
+    /// Clauses that are synonyms: they count only where the words they cover are missing.
+    var synonymClauses: Set<Int> = []
     /// Each query word's weight in coordination (set once statistics are known).
     var unitWeights: [Double] = []
 

@@ -66,6 +66,8 @@ private final class SegmentClause {
     let averageLength: Double
     var cursor: PostingsCursor?
     var phraseCursors: [PostingsCursor] = []
+    /// For a phrase that must match: a cursor over its rarest term, which proposes candidates.
+    var driver: PostingsCursor?
     let offsets: [UInt32]
     var upperBound: Double = 0
 
@@ -78,6 +80,9 @@ private final class SegmentClause {
     }
 
     var isPhrase: Bool { !phraseCursors.isEmpty }
+
+    /// The cursor that proposes this clause's candidates: its term's, or its phrase's driver.
+    var position: PostingsCursor { cursor ?? driver! }
 }
 
 extension Searcher {
@@ -169,6 +174,7 @@ extension Searcher {
 
     private func bind(_ plan: QueryPlan, stats: [ClauseStats], segment: SegmentReader) throws -> [SegmentClause] {
         let bm25 = options.bm25
+        let requiredPhrases = plan.match.requiredPhrases
         return try plan.clauses.enumerated().map { i, clause in
             let factor = plan.weights[i] * stats[i].idf
             switch clause.kind {
@@ -190,6 +196,9 @@ extension Searcher {
                 }
                 c.phraseCursors = cursors
                 c.upperBound = factor * (bm25.k1 + 1) * (1 + 1e-9)
+                if requiredPhrases.contains(i), let rarest = cursors.min(by: { $0.docFreq < $1.docFreq }) {
+                    c.driver = try segment.postings(rarest.termInfo)
+                }
                 return c
             }
         }
@@ -269,7 +278,15 @@ extension Searcher {
                 if exact[u] && plan.creditOfClause[i] < 1 { continue }
                 credit[u] = max(credit[u], plan.creditOfClause[i])
             }
-            if v > 0, let covered = plan.coveredUnits[i] { for c in covered { credit[c] = 1 } }
+            if v > 0, let covered = plan.coveredUnits[i] {
+                if plan.synonymClauses.contains(i) {
+                    // A synonym adds nothing where the query's own words are there.
+                    if covered.allSatisfy({ exact[$0] }) { continue }
+                    for c in covered { credit[c] = max(credit[c], options.synonymCredit) }
+                } else {
+                    for c in covered { credit[c] = 1 }
+                }
+            }
             sum += v
         }
         guard options.coordination > 0 else { return sum }
@@ -359,9 +376,10 @@ extension Searcher {
     /// whose bounds together cannot beat the k-th score are only checked for documents found by the others.
     private func maxScore(segment s: Int, reader: SegmentReader, plan: QueryPlan, clauses: [SegmentClause],
                           union: (union: MatchNode, excluded: [MatchNode], filters: [RangeFilter]), top: inout TopK) throws {
-        let terms = clauses.filter { $0.cursor != nil }.sorted { $0.upperBound < $1.upperBound }
+        // Term clauses and required phrases (through their driving term) propose candidates.
+        let terms = clauses.filter { $0.cursor != nil || $0.driver != nil }.sorted { $0.upperBound < $1.upperBound }
         guard !terms.isEmpty else { return }
-        let phrases = clauses.filter(\.isPhrase)
+        let phrases = clauses.filter { $0.isPhrase && $0.driver == nil }
         let phraseBound = phrases.reduce(0.0) { $0 + $1.upperBound }
         var prefix = [0.0]
         for c in terms { prefix.append(prefix.last! + c.upperBound) }
@@ -378,9 +396,12 @@ extension Searcher {
             while firstEssential < terms.count && prefix[firstEssential + 1] + phraseBound <= theta { firstEssential += 1 }
         }
         updateEssential()
+        // Current documents of the candidate cursors, kept apart so the scan for the next candidate touches
+        // no object (no reference counting per document).
+        var docs = terms.map(\.position.doc)
         while firstEssential < terms.count {
             var doc = DocIterator.end
-            for c in terms[firstEssential...] { doc = min(doc, c.cursor!.doc) }
+            for i in firstEssential..<terms.count where docs[i] < doc { doc = docs[i] }
             if doc == DocIterator.end { break }
             var accepted = !reader.isDeleted(Int(doc))
             if accepted {
@@ -401,7 +422,8 @@ extension Searcher {
             if accepted {
                 for i in 0..<clauses.count { parts[i] = 0 }
                 var partial = 0.0
-                for c in terms[firstEssential...] where c.cursor!.doc == doc {
+                for i in firstEssential..<terms.count where docs[i] == doc {
+                    let c = terms[i]
                     let v = try contribution(c, doc: doc, reader: reader).score
                     parts[c.index] = v
                     partial += v
@@ -433,11 +455,15 @@ extension Searcher {
                     }
                 }
                 if !pruned {
-                    top.insert(.init(score: finalScore(parts, plan: plan), segment: s, doc: Int(doc)))
-                    updateEssential()
+                    // A driver's term without its phrase matched nothing: such a document scores 0 and is no hit.
+                    let score = finalScore(parts, plan: plan)
+                    if score > 0 {
+                        top.insert(.init(score: score, segment: s, doc: Int(doc)))
+                        updateEssential()
+                    }
                 }
             }
-            for c in terms[firstEssential...] where c.cursor!.doc == doc { try c.cursor!.next() }
+            for i in firstEssential..<terms.count where docs[i] == doc { docs[i] = try terms[i].position.next() }
         }
     }
 

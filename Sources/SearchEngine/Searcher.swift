@@ -183,7 +183,7 @@ public final class Searcher {
         // Longer words are looked up for a Chinese word typed on its own, or for a single character typed
         // alone; not for the pieces ICU cut a compound into (编程 → 编 程 must not find 工程).
         let expandable = compounds.isEmpty
-        var seen: [String: Int] = [:]
+        var seen: [String: Int] = [:]  // query word → its unit
         var unitOfPosition: [Int: Int] = [:]
         let firstUnit = p.unitCount
         for (term, position) in terms {
@@ -197,8 +197,8 @@ public final class Searcher {
             p.unitCount += 1
             seen[term] = unit
             unitOfPosition[position] = unit
-            let expand = expandable && options.subwordWeight > 0 && term.unicodeScalars.contains(where: \.properties.isIdeographic)
-                && (term.count > 1 || terms.count == 1)
+            let expand = try expandable && options.subwordWeight > 0 && term.unicodeScalars.contains(where: \.properties.isIdeographic)
+                && (term.count > 1 || terms.count == 1) && exactCount(term, fields: fields) < options.expansionLimit
             for (f, w) in fields {
                 alternatives.append(.clause(p.add(ScoringClause(field: f, kind: .term(term), origin: "exact"), weight: w, unit: unit)))
                 guard expand else { continue }
@@ -232,8 +232,77 @@ public final class Searcher {
                 _ = p.add(clause, weight: w * options.phraseBoost)
             }
         }
-        if units.count == 1 { return units[0] }
-        return options.match == .all ? .and(units) : .or(units)
+        // Synonyms and translations from the lexicon (PLC = 可编程控制器, welder = 焊工): for the whole chunk
+        // and for each word, at a lower weight so postings in the query's own words rank first.
+        var alternatives: [MatchNode] = []
+        if options.synonymWeight > 0 {
+            let chunkUnits = Array(firstUnit..<p.unitCount)
+            var counts: [String: Int] = [:]
+            for term in seen.keys { counts[term] = try exactCount(term, fields: fields) }
+            if (counts.values.min() ?? 0) < options.expansionLimit {
+                alternatives += try synonymNodes(for: text, covering: chunkUnits, fields: fields, plan: &p)
+            }
+            if chunkUnits.count > 1 {
+                for (term, unit) in seen.sorted(by: { $0.value < $1.value }) where counts[term]! < options.expansionLimit {
+                    let nodes = try synonymNodes(for: term, covering: [unit], fields: fields, plan: &p)
+                    if !nodes.isEmpty { units[unit - firstUnit] = .or([units[unit - firstUnit]] + nodes) }
+                }
+            }
+        }
+        var node = units.count == 1 ? units[0] : (options.match == .all ? .and(units) : .or(units))
+        if !alternatives.isEmpty { node = .or([node] + alternatives) }
+        return node
+    }
+
+    /// Match nodes for the other names of the lexicon entries that `text` names; each counts as matching
+    /// `covering`.
+    private func synonymNodes(for text: String, covering: [Int], fields: [(Int, Double)], plan p: inout QueryPlan) throws -> [MatchNode] {
+        let own = try session.fold(text)
+        let entries = session.lexicon.entries(forFolded: own)
+        guard !entries.isEmpty, !covering.isEmpty else { return [] }
+        var nodes: [MatchNode] = []
+        var seenForms: Set<String> = [own.lowercased()]
+        for entry in entries {
+            for form in [entry.zh, entry.en] + entry.synonyms where !form.isEmpty {
+                let folded = try session.fold(form)
+                guard seenForms.insert(folded).inserted else { continue }
+                let tokens = try session.analyze(form)
+                let words = tokens.filter { $0.length == 1 }
+                guard !words.isEmpty else { continue }
+                // One term when the form is one token, or a compound over all its words.
+                var single: String?
+                if tokens.count == 1 { single = tokens[0].term }
+                if let c = tokens.first(where: { $0.length > 1 }), c.length == words.count { single = c.term }
+                for (f, w) in fields {
+                    let clause: ScoringClause
+                    if let single {
+                        clause = ScoringClause(field: f, kind: .term(single), origin: "synonym \(form) of \(text)")
+                    } else {
+                        let base = words[0].position
+                        clause = ScoringClause(field: f, kind: .phrase(words.map(\.term), offsets: words.map { UInt32($0.position - base) }),
+                                               origin: "synonym \(form) of \(text)")
+                    }
+                    let i = p.add(clause, weight: w * options.synonymWeight)
+                    p.coveredUnits[i] = covering
+                    p.synonymClauses.insert(i)
+                    nodes.append(single == nil ? .requiredPhrase(i) : .clause(i))
+                }
+                p.highlightTerms.formUnion(words.map(\.term))
+                if let single { p.highlightTerms.insert(single) }
+            }
+        }
+        return nodes
+    }
+
+    /// How many postings hold `term` in the busiest of `fields` (document frequencies summed over segments).
+    func exactCount(_ term: String, fields: [(Int, Double)]) throws -> Int {
+        var best = 0
+        for (f, _) in fields {
+            var n = 0
+            for segment in snapshot.segments { n += try segment.termInfo(field: f, term: term)?.docFreq ?? 0 }
+            best = max(best, n)
+        }
+        return best
     }
 
     /// Dictionary terms of `field` that contain `term` (not `term` itself), most frequent first.

@@ -64,6 +64,8 @@ public final class Lexicon: Sendable {
     /// Folded terms, as UTF-16 code units and as strings.
     let termUnits: [[UInt16]]
     let termStrings: [String]
+    /// Entries by each of their folded forms (labels, synonyms and variants; spaces collapsed).
+    private let entriesByForm: [String: [Int]]
 
     /// Builds a lexicon; forms are folded exactly as the analyzer folds text.
     ///
@@ -86,15 +88,17 @@ public final class Lexicon: Sendable {
             return i
         }
 
-        for entry in entries {
+        var byForm: [String: [Int]] = [:]
+        for (entryIndex, entry) in entries.enumerated() {
             let main = try context.fold(entry.mainLabel)
             let mainTerm = intern(main)
             let labelForms = [entry.zh, entry.en].filter { !$0.isEmpty } + entry.synonyms
             let forms = labelForms.map { ($0, false) } + entry.variants.map { ($0, true) }
             for (form, isVariant) in forms {
-                guard Self.isJoinable(form) else { continue }
                 let units = try context.fold(form)
-                guard !units.isEmpty else { continue }
+                let key = Self.formKey(units)
+                if !key.isEmpty, byForm[key]?.last != entryIndex { byForm[key, default: []].append(entryIndex) }
+                guard Self.isJoinable(form), !units.isEmpty else { continue }
                 var node: Int32 = 0
                 for unit in units {
                     if node == 0 {
@@ -127,6 +131,33 @@ public final class Lexicon: Sendable {
         self.nodeTerms = nodeTerms
         self.termUnits = termUnits
         self.termStrings = termUnits.map { String(decoding: $0, as: UTF16.self) }
+        self.entriesByForm = byForm
+    }
+
+    /// Folded text with runs of white space collapsed to one space and trimmed, as forms are looked up.
+    static func formKey(_ folded: String) -> String { formKey(Array(folded.utf16)) }
+
+    static func formKey(_ units: [UInt16]) -> String {
+        func isSpace(_ u: UInt16) -> Bool { u == 0x20 || u == 0x09 || u == 0x0A || u == 0x0D || u == 0x3000 }
+        guard units.contains(where: isSpace) else { return String(decoding: units, as: UTF16.self) }
+        var out: [UInt16] = []
+        var pendingSpace = false
+        for u in units {
+            if isSpace(u) {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(0x20) }
+                pendingSpace = false
+                out.append(u)
+            }
+        }
+        return String(decoding: out, as: UTF16.self)
+    }
+
+    /// The entries one of whose forms is `folded` (already folded by the analyzer: `plc`, `可编程控制器`,
+    /// `quality inspector`).
+    public func entries(forFolded folded: String) -> [Entry] {
+        (entriesByForm[Self.formKey(folded)] ?? []).map { entries[$0] }
     }
 
     /// Whether the analyzer joins `form` into one token.

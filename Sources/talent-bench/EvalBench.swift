@@ -21,6 +21,9 @@ struct RankingOptions: ParsableArguments {
     @Option(help: "Weight of lexicon compounds spelled by the query's words.")
     var compound: Double?
 
+    @Option(help: "Synonym weight (0 = no expansion).")
+    var synonym: Double?
+
     @Option(help: "Coordination power (0 = off).")
     var coordination: Double?
 
@@ -43,6 +46,7 @@ struct RankingOptions: ParsableArguments {
         if let subword { options.subwordWeight = subword }
         if let compound { options.compoundWeight = compound }
         if let coordination { options.coordination = coordination }
+        if let synonym { options.synonymWeight = synonym }
         if coordinationIDF { options.coordinationByIDF = true }
     }
 }
