@@ -126,6 +126,9 @@ struct QueryPlan {
     var coveredUnits: [Int: [Int]] = [:]
     /// Clauses that are synonyms: they count only where the words they cover are missing.
     var synonymClauses: Set<Int> = []
+    /// Words inside a negation (`-实习`): they match, to exclude, but never count for coordination.
+    var inactiveUnits: Set<Int> = []
+    var negationDepth = 0
     /// Each query word's weight in coordination (set once statistics are known).
     var unitWeights: [Double] = []
 

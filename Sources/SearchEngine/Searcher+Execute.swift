@@ -107,7 +107,7 @@ extension Searcher {
         let stats = try clauseStatistics(plan)
         // Each query word's share of coordination: its idf, so missing 的 costs less than missing PLC.
         plan.unitWeights = [Double](repeating: 0, count: plan.unitCount)
-        for (i, u) in plan.unitOfClause.enumerated() where u >= 0 && plan.creditOfClause[i] >= 1 {
+        for (i, u) in plan.unitOfClause.enumerated() where u >= 0 && plan.creditOfClause[i] >= 1 && !plan.inactiveUnits.contains(u) {
             plan.unitWeights[u] = max(plan.unitWeights[u], options.coordinationByIDF ? stats[i].idf : 1)
         }
         let countAll = strategy == .exhaustive || !facets.isEmpty
@@ -258,7 +258,7 @@ extension Searcher {
     /// sum, so its upper bounds stay valid for pruning.
     @inline(__always)
     private func finalScore(_ parts: UnsafeMutableBufferPointer<Double>, plan: QueryPlan) -> Double {
-        if plan.unitCount == 0 || (plan.unitCount == 1 && plan.simpleUnits) {
+        if plan.unitCount == 0 || (plan.unitCount == 1 && plan.simpleUnits && plan.inactiveUnits.isEmpty) {
             var sum = 0.0
             for v in parts { sum += v }
             return sum

@@ -131,6 +131,8 @@ public final class Searcher {
             guard let filter = try rangeFilter(field: field, op: op, value: value) else { return nil }
             return .filter(.all, filter)
         case .not(let inner):
+            p.negationDepth += 1
+            defer { p.negationDepth -= 1 }
             guard let n = try node(inner, fields: fields, plan: &p) else { return nil }
             return .exclude(.all, n)
         case .and(let parts):
@@ -153,6 +155,8 @@ public final class Searcher {
         for part in parts {
             switch part {
             case .not(let inner):
+                p.negationDepth += 1
+                defer { p.negationDepth -= 1 }
                 if let n = try node(inner, fields: fields, plan: &p) { negatives.append(n) }
             case .range, .field:
                 if let n = try node(part, fields: fields, plan: &p) { filters.append(n) }
@@ -195,6 +199,7 @@ public final class Searcher {
             var alternatives: [MatchNode] = []
             let unit = p.unitCount
             p.unitCount += 1
+            if p.negationDepth > 0 { p.inactiveUnits.insert(unit) }
             seen[term] = unit
             unitOfPosition[position] = unit
             let expand = try expandable && options.subwordWeight > 0 && term.unicodeScalars.contains(where: \.properties.isIdeographic)
