@@ -24,7 +24,8 @@ extension Talent {
                   title:焊工  skills:PLC  employer:比亚迪  region:深圳  industry:汽车  occupation:电工  education:本科
                   salary>=8000  experience<=3  posted>=2025-01-01  salary:8000..12000
                 Words are analysed like the postings, so 機器人 finds 机器人 and ＰＬＣ finds PLC; a Chinese word also
-                finds longer words that contain it (工具 → 工具箱), ranked below exact matches.
+                finds longer words that contain it (工具 → 工具箱), and a lexicon term its synonyms and translations
+                (可编程控制器 → PLC, welder → 焊工), ranked below the query's own words (--no-expand turns both off).
 
                 Examples:
                   talent search 数控车工 深圳
@@ -49,6 +50,9 @@ extension Talent {
 
         @Option(name: .long, help: "How unfielded words combine: all or any.")
         var match: MatchMode?
+
+        @Flag(name: .long, help: "Match only the query's own words: no synonyms, translations or longer words.")
+        var noExpand = false
 
         @Flag(name: .long, help: "Print JSON Lines: one object per hit.")
         var json = false
@@ -83,6 +87,10 @@ extension Talent {
             let snapshot = try IndexSnapshot(directory: options.index)
             var searchOptions = SearchOptions()
             if let match { searchOptions.match = match }
+            if noExpand {
+                searchOptions.synonymWeight = 0
+                searchOptions.subwordWeight = 0
+            }
             let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer(), options: searchOptions)
             let results = try searcher.search(parsed, limit: n, offset: offset, facets: facet, explain: explain)
             let color = !json && isatty(1) == 1

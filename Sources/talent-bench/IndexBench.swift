@@ -1,0 +1,81 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import IndexStore
+import TalentDirectory
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct IndexBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Time `talent index` on a corpus from scratch: wall time, docs/s, MB/s, peak RSS, index size.",
+        discussion: """
+            swift run -c release talent-bench index ../shared/data/cn-job-postings/jobs.csv
+            MB/s and the size ratio use the UTF-8 bytes of title + description, as the peer harness does
+            (../shared/bench/peers); the index size is given with and without stored fields.
+            """
+    )
+
+    @Argument(help: "Corpus files or folders.")
+    var paths: [String] = ["../shared/data/cn-job-postings/jobs.csv"]
+
+    @Option(help: "Where to build (removed first).")
+    var index = "/tmp/talent-bench-index"
+
+    @Option(help: "Runs; the median is reported.")
+    var runs = 3
+
+    @Option(help: "Extra arguments for talent index, e.g. --threads 1.")
+    var extra: [String] = []
+
+    @Option(help: "The talent executable.")
+    var talent = ".build/release/talent"
+
+    func run() throws {
+        var walls: [Double] = []
+        var rss: [Int] = []
+        for _ in 0..<runs {
+            try? FileManager.default.removeItem(atPath: index)
+            let args = [talent, "index"] + paths + ["--index", index] + extra
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            let cArgs = args.map { strdup($0) } + [nil]
+            defer { cArgs.forEach { free($0) } }
+            var pid: pid_t = 0
+            let start = DispatchTime.now().uptimeNanoseconds
+            guard posix_spawn(&pid, talent, &actions, nil, cArgs, environ) == 0 else { throw ValidationError("cannot run \(talent)") }
+            var status: Int32 = 0
+            var usage = rusage()
+            wait4(pid, &status, 0, &usage)
+            walls.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            rss.append(usage.ru_maxrss)
+            posix_spawn_file_actions_destroy(&actions)
+        }
+        let snapshot = try IndexSnapshot(directory: index)
+        var textBytes = 0
+        for segment in snapshot.segments {
+            for doc in 0..<segment.maxDoc where !segment.isDeleted(doc) {
+                let r = try TalentIndex.record(from: segment.storedDocument(doc))
+                textBytes += r.title.utf8.count + r.description.utf8.count
+            }
+        }
+        var bytes: [String: Int] = [:]
+        for s in snapshot.manifest.segments { for (k, v) in s.bytes { bytes[k, default: 0] += v } }
+        let total = bytes.values.reduce(0, +)
+        let inverted = (bytes["terms"] ?? 0) + (bytes["postings"] ?? 0) + (bytes["positions"] ?? 0)
+        let wall = walls.sorted()[walls.count / 2]
+        let docs = snapshot.liveDocuments
+        let mb = Double(textBytes) / 1e6
+        print(String(format: "documents %d, title+text %.1f MB, segments %d", docs, mb, snapshot.segments.count))
+        print(String(format: "build wall %.2f s (runs: %@), %.0f docs/s, %.1f MB/s, peak RSS %d MB", wall,
+                     walls.map { String(format: "%.2f", $0) }.joined(separator: " "), Double(docs) / wall, mb / wall,
+                     (rss.max() ?? 0) / 1024))
+        print(String(format: "index %.1f MB = %.2f× text; inverted (terms+postings+positions) %.1f MB = %.2f×; columns %.1f MB; stored %.1f MB",
+                     Double(total) / 1e6, Double(total) / Double(textBytes), Double(inverted) / 1e6,
+                     Double(inverted) / Double(textBytes), Double(bytes["values"] ?? 0) / 1e6,
+                     Double(bytes["stored"] ?? 0) / 1e6))
+    }
+}
