@@ -40,8 +40,10 @@ public final class IndexWriter: @unchecked Sendable {
     /// - Parameters:
     ///   - ramBudget: bytes of in-memory postings for all workers together before segments are flushed.
     ///   - threads: analysis threads; defaults to the number of cores.
+    ///   - tagger: derives a keywords column from the terms of some fields (e.g. skill ids).
     public init(directory: String, schema: Schema, analyzer: Analyzer, ramBudget: Int = 128 << 20,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount, purpose: String) throws {
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, tagger: TermTagger? = nil,
+                purpose: String) throws {
         transaction = try IndexTransaction(directory: directory, schema: schema, purpose: purpose)
         self.schema = schema
         self.analyzer = analyzer
@@ -54,7 +56,7 @@ public final class IndexWriter: @unchecked Sendable {
         for i in 0..<n {
             workers.append(try Worker(index: i, schema: schema, session: analyzer.makeSession(),
                                       budget: max(4 << 20, ramBudget / n), directory: directory,
-                                      namePrefix: "\(prefix)-w\(i)"))
+                                      namePrefix: "\(prefix)-w\(i)", tagger: tagger))
         }
         self.workers = workers
         for w in workers { w.start() }
@@ -134,9 +136,11 @@ private final class Worker: @unchecked Sendable {
     private(set) var error: (any Error)?
     private var analysed = 0
     private let queueLimit = 8
+    private var tags: TagCollector?
 
     init(index: Int, schema: Schema, session: AnalysisSession, budget: Int, directory: String,
-         namePrefix: String) throws {
+         namePrefix: String, tagger: TermTagger?) throws {
+        tags = tagger.map(TagCollector.init)
         self.index = index
         self.schema = schema
         self.session = session
@@ -225,18 +229,24 @@ private final class Worker: @unchecked Sendable {
     }
 
     private func analyse(_ doc: IndexableDocument) throws {
+        tags?.reset()
         for (field, values) in doc.fields.enumerated() where field < schema.textFields.count {
             var base = 0
+            let tagged = tags?.tagger.fields.contains(field) ?? false
             for text in values where !text.isEmpty {
                 var last = -1
+                if tagged { tags!.boundary() }
                 try session.forEachToken(in: text) { token in
                     builder.addToken(field: field, units: token.units, position: base + token.position)
+                    if tagged { tags!.observe(token) }
                     last = token.position
                 }
                 base += last + 1 + IndexWriter.valueGap
             }
         }
-        builder.finishDocument(id: doc.id, stored: doc.stored, values: doc.values)
+        var values = doc.values
+        if let tags { values[tags.tagger.column] = .keywords(tags.values) }
+        builder.finishDocument(id: doc.id, stored: doc.stored, values: values)
     }
 
     private func flush() throws {

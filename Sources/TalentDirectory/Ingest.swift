@@ -123,8 +123,9 @@ public struct Ingest {
         if files.isEmpty {
             throw Failure(description: "\(options.paths.joined(separator: ", ")): no corpus files (.jsonl, .json, .csv, .tsv, .txt, .md) found")
         }
+        let catalog = try SkillCatalog(analyzer: analyzer)
         let writer = try IndexWriter(directory: options.indexDirectory, schema: TalentIndex.schema, analyzer: analyzer,
-                                     ramBudget: options.ramBudget, threads: options.threads,
+                                     ramBudget: options.ramBudget, threads: options.threads, tagger: catalog.tagger,
                                      purpose: "talent index \(options.paths.joined(separator: " "))")
         var committed = false
         defer { if !committed { writer.abandon() } }

@@ -25,7 +25,12 @@ public enum TalentIndex {
             ColumnSpec(name: "skills", kind: .keywords),
             ColumnSpec(name: "source", kind: .keyword),
             ColumnSpec(name: "lang", kind: .keyword),
+            // Canonical skill ids of the lexicon, tagged at index time (see `SkillCatalog`).
+            ColumnSpec(name: "skill_ids", kind: .keywords),
         ])
+
+    /// The index of the `skill_ids` column in `schema.columns`.
+    public static let skillIDsColumn = 14
 
     /// The record as the writer takes it; the stored bytes are the record's JSON.
     public static func document(_ record: Record) -> IndexableDocument {
@@ -42,7 +47,7 @@ public enum TalentIndex {
                 keyword(record.occupationCode), keyword(record.employer), keyword(record.education),
                 int(record.experienceYears), int(record.salaryMin), int(record.salaryMax), int(record.headcount),
                 int(record.posted.flatMap(Day.number)), .keywords(record.skills), keyword(record.source),
-                keyword(record.lang),
+                keyword(record.lang), .keywords([]),
             ])
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TalentDirectory
 import TextAnalysis
 
 extension Talent {
@@ -27,6 +28,9 @@ extension Talent {
         @Flag(name: .long, help: "Print a JSON array of {term, position, start, end, kind}.")
         var json = false
 
+        @Flag(name: .long, help: "List the lexicon skills the text mentions (id, category, Chinese and English names).")
+        var skills = false
+
         @Option(name: .long, help: "An extra lexicon file (one term a line, or the TSV format of the built-in lexicon). Repeatable.")
         var lexicon: [String] = []
 
@@ -50,6 +54,25 @@ extension Talent {
                 source = text.joined(separator: " ")
             }
             let analyzer = Analyzer(lexicon: try Lexicon.builtin(adding: lexicon))
+            if skills {
+                let catalog = try SkillCatalog(analyzer: analyzer)
+                let found = try catalog.skills(in: source, session: analyzer.makeSession())
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+                    for entry in found {
+                        let object = ["id": entry.id, "category": entry.category, "zh": entry.zh, "en": entry.en]
+                        print(String(decoding: try encoder.encode(object), as: UTF8.self))
+                    }
+                } else if found.isEmpty {
+                    print("(no skills of the lexicon found)")
+                } else {
+                    for entry in found {
+                        print("\(entry.id)\t\(entry.category)\t\(entry.zh)\t\(entry.en)")
+                    }
+                }
+                return
+            }
             let tokens = try analyzer.analyze(source)
             if json {
                 let encoder = JSONEncoder()

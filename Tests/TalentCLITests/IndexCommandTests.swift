@@ -95,7 +95,7 @@ struct IndexCommandTests {
                 """, to: dir + "/c/a.jsonl")
             try write("id,title,description\nc1,钳工,会看图\nc2,only two\nc3,车工,\"数控车床\"\n", to: dir + "/c/b.csv")
             try FileManager.default.createDirectory(atPath: dir + "/c", withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: dir + "/c/gb.csv", contents: Data([0x69, 0x64, 0x2C, 0x74, 0x69, 0x74, 0x6C, 0x65, 0x0A,
+            _ = FileManager.default.createFile(atPath: dir + "/c/gb.csv", contents: Data([0x69, 0x64, 0x2C, 0x74, 0x69, 0x74, 0x6C, 0x65, 0x0A,
                                                                                      0x67, 0x31, 0x2C, 0xCA, 0xFD, 0xBF, 0xD8, 0x0A]))
             let result = try CLI.run(["index", "c", "--index", "idx"], in: dir)
             #expect(result.status == 3, "exit status 3: indexed with rejects")

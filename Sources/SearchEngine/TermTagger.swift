@@ -1,0 +1,109 @@
+import IndexStore
+import TextAnalysis
+
+/// Derives a keywords column from the terms indexing produces: each term (or run of up to four words) found in
+/// the tagger's tables adds its values to the document's column. Talent uses it to tag postings with canonical
+/// skill ids from their title, description and skill tags, at no extra analysis cost.
+///
+/// Lookups run on the analyzer's UTF-16 term units, with no `String` per token.
+public struct TermTagger: Sendable {
+    /// Text fields whose tokens are looked at.
+    public let fields: Set<Int>
+    /// The keywords column (by schema index) the values go to.
+    public let column: Int
+    private var singles = TermTable(capacity: 1024)
+    private var singleValues: [[String]] = []
+    /// Words that occur in runs; a run is the ids (+1) of its 2…4 words packed 16 bits each.
+    private var runWords = TermTable(capacity: 256)
+    private var runValues: [UInt64: [String]] = [:]
+    private var runEnds: Set<UInt16> = []
+
+    /// - Parameters:
+    ///   - single: term → values, for single tokens (lexicon terms, words, compounds).
+    ///   - runs: runs of 2…4 word terms (`["machine", "vision"]`) → values.
+    public init(fields: Set<Int>, column: Int, single: [String: [String]], runs: [[String]: [String]]) {
+        self.fields = fields
+        self.column = column
+        for (term, values) in single.sorted(by: { $0.key < $1.key }) {
+            let units = Array(term.utf16)
+            let id = units.withUnsafeBufferPointer { singles.intern($0) }
+            if Int(id) == singleValues.count { singleValues.append(values) } else { singleValues[Int(id)] += values }
+        }
+        for (words, values) in runs where (2...4).contains(words.count) {
+            var key: UInt64 = 0
+            var last: UInt16 = 0
+            for w in words {
+                let units = Array(w.utf16)
+                let id = units.withUnsafeBufferPointer { runWords.intern($0) }
+                last = UInt16(truncatingIfNeeded: id + 1)
+                key = key << 16 | UInt64(last)
+            }
+            runValues[key, default: []] += values
+            runEnds.insert(last)
+        }
+    }
+
+    func values(single units: UnsafeBufferPointer<UInt16>) -> [String]? {
+        singles.lookup(units).map { singleValues[Int($0)] }
+    }
+
+    func runWord(_ units: UnsafeBufferPointer<UInt16>) -> UInt16 {
+        runWords.lookup(units).map { UInt16(truncatingIfNeeded: $0 + 1) } ?? 0
+    }
+
+    var hasRuns: Bool { !runValues.isEmpty }
+    func isRunEnd(_ word: UInt16) -> Bool { runEnds.contains(word) }
+    func values(run key: UInt64) -> [String]? { runValues[key] }
+}
+
+/// Collects one document's tags while its tokens stream by.
+struct TagCollector {
+    let tagger: TermTagger
+    private(set) var values: [String] = []
+    private var seen: Set<String> = []
+    /// The last words, as run-word ids (0: not a run word).
+    private var recent: [UInt16] = []
+
+    init(_ tagger: TermTagger) { self.tagger = tagger }
+
+    mutating func reset() {
+        values.removeAll(keepingCapacity: true)
+        seen.removeAll(keepingCapacity: true)
+        recent.removeAll(keepingCapacity: true)
+    }
+
+    /// Ends a run of words (a new field or value starts).
+    mutating func boundary() { recent.removeAll(keepingCapacity: true) }
+
+    mutating func observe(_ token: TokenView) {
+        add(tagger.values(single: token.units))
+        // A compound is followed by its words, which carry the runs.
+        guard token.length == 1, tagger.hasRuns else { return }
+        let word = tagger.runWord(token.units)
+        recent.append(word)
+        if recent.count > 4 { recent.removeFirst() }
+        guard word != 0, recent.count >= 2, tagger.isRunEnd(word) else { return }
+        var key = UInt64(word)
+        var shift: UInt64 = 16
+        for i in stride(from: recent.count - 2, through: 0, by: -1) {
+            guard recent[i] != 0 else { break }
+            key |= UInt64(recent[i]) << shift
+            shift += 16
+            add(tagger.values(run: key))
+        }
+    }
+
+    private mutating func add(_ found: [String]?) {
+        guard let found else { return }
+        for v in found where seen.insert(v).inserted { values.append(v) }
+    }
+}
+
+extension TermTagger {
+    /// The tags of a text, as indexing would find them in a tagged field.
+    public func tags(in text: String, session: AnalysisSession) throws -> [String] {
+        var collector = TagCollector(self)
+        try session.forEachToken(in: text) { collector.observe($0) }
+        return collector.values
+    }
+}
