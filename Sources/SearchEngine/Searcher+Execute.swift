@@ -138,6 +138,23 @@ extension Searcher {
                              highlightTerms: plan.highlightTerms)
     }
 
+    /// Calls `body` with the segment and document of every posting matching `query`, in index order (no
+    /// scoring): the postings a report aggregates over.
+    public func forEachMatch(_ query: Query, _ body: (SegmentReader, Int) throws -> Void) throws {
+        let plan = try self.plan(query)
+        let stats = try clauseStatistics(plan)
+        for segment in snapshot.segments {
+            let clauses = try bind(plan, stats: stats, segment: segment)
+            let matcher = try iterator(plan.match, clauses: clauses, reader: segment)
+            try matcher.start()
+            var doc = matcher.doc
+            while doc != DocIterator.end {
+                if !segment.isDeleted(Int(doc)) { try body(segment, Int(doc)) }
+                doc = try matcher.next()
+            }
+        }
+    }
+
     private func schema(hasFacet name: String) -> Bool {
         snapshot.manifest.schema.columns.contains { $0.name == name && $0.kind != .int }
     }
