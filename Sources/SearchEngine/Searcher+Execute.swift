@@ -389,17 +389,19 @@ extension Searcher {
         }
     }
 
-    /// MaxScore (Turtle & Flood 1995, as in Lucene's `MaxScoreBulkScorer`): clauses sorted by upper bound; those
-    /// whose bounds together cannot beat the k-th score are only checked for documents found by the others.
+    /// Block-max MaxScore (Turtle & Flood 1995; windows over postings blocks as in Lucene's
+    /// `MaxScoreBulkScorer`). Within a window where every clause stays in one postings block, each clause's
+    /// bound is its block's max frequency at its block's shortest field; clauses whose bounds together cannot
+    /// beat the k-th score are only checked for documents the others find, and a window no clause can win in is
+    /// skipped whole.
     private func maxScore(segment s: Int, reader: SegmentReader, plan: QueryPlan, clauses: [SegmentClause],
                           union: (union: MatchNode, excluded: [MatchNode], filters: [RangeFilter]), top: inout TopK) throws {
         // Term clauses and required phrases (through their driving term) propose candidates.
-        let terms = clauses.filter { $0.cursor != nil || $0.driver != nil }.sorted { $0.upperBound < $1.upperBound }
-        guard !terms.isEmpty else { return }
+        let terms = clauses.filter { $0.cursor != nil || $0.driver != nil }
+        let n = terms.count
+        guard n > 0 else { return }
         let phrases = clauses.filter { $0.isPhrase && $0.driver == nil }
         let phraseBound = phrases.reduce(0.0) { $0 + $1.upperBound }
-        var prefix = [0.0]
-        for c in terms { prefix.append(prefix.last! + c.upperBound) }
         let exclusions = try union.excluded.map { node -> DocIterator in
             let it = try iterator(node, clauses: clauses, reader: reader)
             try it.start()
@@ -407,19 +409,60 @@ extension Searcher {
         }
         let parts = UnsafeMutableBufferPointer<Double>.allocate(capacity: clauses.count)
         defer { parts.deallocate() }
-        var firstEssential = 0
-        func updateEssential() {
-            let theta = top.threshold
-            while firstEssential < terms.count && prefix[firstEssential + 1] + phraseBound <= theta { firstEssential += 1 }
-        }
-        updateEssential()
-        // Current documents of the candidate cursors, kept apart so the scan for the next candidate touches
-        // no object (no reference counting per document).
+        let end = DocIterator.end
+        let bm25 = options.bm25
+        // Current documents of the cursors, kept apart so finding the next candidate touches no object.
         var docs = terms.map(\.position.doc)
-        while firstEssential < terms.count {
-            var doc = DocIterator.end
-            for i in firstEssential..<terms.count where docs[i] < doc { doc = docs[i] }
-            if doc == DocIterator.end { break }
+        var windowBound = [Double](repeating: 0, count: n)
+        var order = Array(0..<n)
+        var prefix = [Double](repeating: 0, count: n + 1)
+        var firstEssential = 0
+        var windowEnd: UInt32 = 0
+        func partition() {
+            let theta = top.threshold
+            firstEssential = 0
+            while firstEssential < n && prefix[firstEssential + 1] + phraseBound <= theta { firstEssential += 1 }
+        }
+        var doc = docs.min() ?? end
+        while doc != end {
+            if doc >= windowEnd {
+                // A new window at `doc`: every cursor behind it moves up (what lay behind could not compete).
+                for i in 0..<n where docs[i] < doc { docs[i] = try terms[i].position.advance(to: doc) }
+                doc = docs.min() ?? end
+                if doc == end { break }
+                var last = end
+                for i in 0..<n {
+                    let c = terms[i]
+                    if let cursor = c.cursor {
+                        if docs[i] != end, let block = cursor.shallowBlock(for: doc) {
+                            windowBound[i] = c.factor * bm25.tf(Double(block.maxFreq), length: Double(block.minNorm),
+                                                                averageLength: c.averageLength) * (1 + 1e-9)
+                            last = min(last, block.lastDoc)
+                        } else {
+                            windowBound[i] = 0
+                        }
+                    } else {
+                        windowBound[i] = c.upperBound
+                    }
+                }
+                windowEnd = last == end ? end : last + 1
+                order.sort { windowBound[$0] < windowBound[$1] }
+                for k in 0..<n { prefix[k + 1] = prefix[k] + windowBound[order[k]] }
+                partition()
+                if firstEssential == n {
+                    // No clause can win here: skip the window.
+                    doc = windowEnd
+                    continue
+                }
+            }
+            var candidate = end
+            for k in firstEssential..<n where docs[order[k]] < candidate { candidate = docs[order[k]] }
+            if candidate >= windowEnd {
+                // The window is done; the next starts where it ends, so no clause's documents are passed over.
+                doc = windowEnd
+                continue
+            }
+            doc = candidate
             var accepted = !reader.isDeleted(Int(doc))
             if accepted {
                 for f in union.filters where !accepts(f, reader: reader, doc: Int(doc)) {
@@ -439,24 +482,26 @@ extension Searcher {
             if accepted {
                 for i in 0..<clauses.count { parts[i] = 0 }
                 var partial = 0.0
-                for i in firstEssential..<terms.count where docs[i] == doc {
-                    let c = terms[i]
+                for k in firstEssential..<n where docs[order[k]] == doc {
+                    let c = terms[order[k]]
                     let v = try contribution(c, doc: doc, reader: reader).score
                     parts[c.index] = v
                     partial += v
                 }
                 let theta = top.threshold
                 var pruned = false
-                var j = firstEssential - 1
-                while j >= 0 {
-                    if partial + prefix[j + 1] + phraseBound <= theta {
+                var k = firstEssential - 1
+                while k >= 0 {
+                    if partial + prefix[k + 1] + phraseBound <= theta {
                         pruned = true
                         break
                     }
-                    let v = try contribution(terms[j], doc: doc, reader: reader).score
-                    parts[terms[j].index] = v
+                    let i = order[k]
+                    let v = try contribution(terms[i], doc: doc, reader: reader).score
+                    docs[i] = terms[i].position.doc
+                    parts[terms[i].index] = v
                     partial += v
-                    j -= 1
+                    k -= 1
                 }
                 if !pruned {
                     var remaining = phraseBound
@@ -476,11 +521,13 @@ extension Searcher {
                     let score = finalScore(parts, plan: plan)
                     if score > 0 {
                         top.insert(.init(score: score, segment: s, doc: Int(doc)))
-                        updateEssential()
+                        partition()
                     }
                 }
             }
-            for i in firstEssential..<terms.count where docs[i] == doc { docs[i] = try terms[i].position.next() }
+            for k in firstEssential..<n where docs[order[k]] == doc { docs[order[k]] = try terms[order[k]].position.next() }
+            // Non-essential cursors the candidate moved past stay where they are; the next window start fixes them.
+            doc = doc + 1
         }
     }
 

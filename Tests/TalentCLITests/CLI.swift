@@ -39,8 +39,8 @@ enum CLI {
         p.executableURL = try binary
         p.arguments = arguments
         p.currentDirectoryURL = URL(fileURLWithPath: directory)
-        FileManager.default.createFile(atPath: output + ".out", contents: nil)
-        FileManager.default.createFile(atPath: output + ".err", contents: nil)
+        _ = FileManager.default.createFile(atPath: output + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: output + ".err", contents: nil)
         p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output + ".out"))
         p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: output + ".err"))
         try p.run()
