@@ -72,26 +72,36 @@ public enum SegmentMerger {
             output.endField()
         }
 
+        // Stored documents stream to their file; columns are gathered one at a time, so memory stays near one
+        // column of the merged segment rather than all of them.
         var stored = StoredFieldsWriter()
         var ids: [String] = []
-        var columns = schema.columns.map { _ in [ColumnValue]() }
+        ids.reserveCapacity(maxDoc)
         for (s, r) in readers.enumerated() {
             for doc in 0..<r.maxDoc where docMaps[s][doc] >= 0 {
                 stored.add(try r.storedDocument(doc))
                 ids.append(r.id(of: doc))
-                for (c, spec) in schema.columns.enumerated() {
-                    let column = r.column(spec.name)
-                    switch spec.kind {
-                    case .keyword: columns[c].append(.keyword(column?.strings(doc).first))
-                    case .keywords: columns[c].append(.keywords(column?.strings(doc) ?? []))
-                    case .int: columns[c].append(.int(column?.int(doc)))
-                    }
-                }
+                if stored.body.count >= 1 << 22 { try output.streamStored(&stored) }
             }
         }
         var values = DocValuesWriter()
         values.ids(ids)
-        for (c, spec) in schema.columns.enumerated() { values.column(spec, columns[c]) }
+        ids = []
+        for spec in schema.columns {
+            var column: [ColumnValue] = []
+            column.reserveCapacity(maxDoc)
+            for (s, r) in readers.enumerated() {
+                let source = r.column(spec.name)
+                for doc in 0..<r.maxDoc where docMaps[s][doc] >= 0 {
+                    switch spec.kind {
+                    case .keyword: column.append(.keyword(source?.strings(doc).first))
+                    case .keywords: column.append(.keywords(source?.strings(doc) ?? []))
+                    case .int: column.append(.int(source?.int(doc)))
+                    }
+                }
+            }
+            values.column(spec, column)
+        }
         for f in schema.textFields.indices { values.norms(field: f, values: norms[f]) }
         return try output.finish(stored: &stored, values: &values, deletions: nil)
     }

@@ -38,6 +38,20 @@ final class SegmentOutput {
         }
     }
 
+    private var openStoredFile: IndexFileWriter?
+
+    private func storedFile() throws(IndexError) -> IndexFileWriter {
+        if let f = openStoredFile { return f }
+        let f = try IndexFileWriter(path: directory + "/" + info.fileName(.stored), kind: .stored)
+        openStoredFile = f
+        return f
+    }
+
+    /// Writes the stored chunks finished so far (a merge calls this now and then to bound its memory).
+    func streamStored(_ stored: inout StoredFieldsWriter) throws(IndexError) {
+        try storedFile().append(stored.drain())
+    }
+
     /// Writes the remaining files and returns the segment's manifest entry.
     func finish(stored: inout StoredFieldsWriter, values: inout DocValuesWriter, deletions: Deletions?) throws(IndexError) -> SegmentInfo {
         try postingsFile.append(postings.bytes)
@@ -46,7 +60,7 @@ final class SegmentOutput {
         info.bytes["terms"] = try termsFile.finish()
         info.bytes["postings"] = try postingsFile.finish()
         info.bytes["positions"] = try positionsFile.finish()
-        let storedFile = try IndexFileWriter(path: directory + "/" + info.fileName(.stored), kind: .stored)
+        let storedFile = try self.storedFile()
         try storedFile.append(stored.finish())
         info.bytes["stored"] = try storedFile.finish()
         let valuesFile = try IndexFileWriter(path: directory + "/" + info.fileName(.values), kind: .values)

@@ -14,6 +14,8 @@ struct StoredFieldsWriter {
     /// time, and compression runs on every indexing thread.
     static let level: Int32 = 1
     private(set) var body = ByteWriter(capacity: 1 << 16)
+    /// Bytes already handed out by `drain()`: the body continues after them.
+    private var drained = 0
     private var pending = ByteWriter()
     private var pendingDocs = 0
     private var offsets: [UInt64] = []
@@ -27,7 +29,7 @@ struct StoredFieldsWriter {
 
     private mutating func flushChunk() {
         guard pendingDocs > 0 else { return }
-        offsets.append(UInt64(body.count))
+        offsets.append(UInt64(drained + body.count))
         body.vint(pendingDocs)
         body.vint(pending.count)
         let raw = pending.bytes
@@ -44,9 +46,18 @@ struct StoredFieldsWriter {
         pendingDocs = 0
     }
 
+    /// Hands out the finished chunks so far, so a large merge streams them to its file.
+    mutating func drain() -> [UInt8] {
+        let bytes = body.bytes
+        drained += bytes.count
+        body.bytes.removeAll(keepingCapacity: true)
+        return bytes
+    }
+
+    /// The rest of the body (after what `drain()` handed out): last chunk, index, trailer.
     mutating func finish() -> [UInt8] {
         flushChunk()
-        let indexOffset = body.count
+        let indexOffset = drained + body.count
         for o in offsets { body.u64(o) }
         body.u64(UInt64(indexOffset))
         body.u32(UInt32(Self.chunkDocs))
