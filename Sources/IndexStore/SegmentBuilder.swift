@@ -111,7 +111,17 @@ public final class SegmentBuilder {
             }
             currentLengths[i] = 0
         }
-        storedBytesHeld += document.count / 3 + 16 * values.count + id.utf8.count
+        // Compressed stored bytes, the id (string, array slot, dictionary entry) and the column values, as they
+        // sit in memory until the segment is written.
+        var valueBytes = 0
+        for v in values {
+            switch v {
+            case .keyword(let s): valueBytes += 40 + (s?.utf8.count ?? 0)
+            case .keywords(let list): valueBytes += 72 + list.reduce(0) { $0 + 24 + $1.utf8.count }
+            case .int: valueBytes += 40
+            }
+        }
+        storedBytesHeld += document.count / 3 + valueBytes + 2 * id.utf8.count + 96
     }
 
     /// Writes the segment's files into `directory` and returns what the manifest records of it.
