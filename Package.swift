@@ -51,7 +51,8 @@ let package = Package(
         ),
         .target(
             name: "TalentDirectory",
-            dependencies: ["SearchEngine", "IndexStore", "TextAnalysis"]
+            dependencies: ["SearchEngine", "IndexStore", "TextAnalysis"],
+            resources: [.copy("Resources/csco2022.tsv")]
         ),
         .executableTarget(
             name: "talent",
@@ -74,26 +75,28 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers the test targets share (temporary folders, a seeded generator).
+        .target(name: "TestSupport"),
         .testTarget(
             name: "TextAnalysisTests",
-            dependencies: ["TextAnalysis", "CICUShim"]
+            dependencies: ["TextAnalysis", "CICUShim", "TestSupport"]
         ),
         .testTarget(
             name: "IndexStoreTests",
-            dependencies: ["IndexStore"]
+            dependencies: ["IndexStore", "TestSupport"]
         ),
         .testTarget(
             name: "SearchEngineTests",
-            dependencies: ["SearchEngine", "IndexStore", "TextAnalysis"]
+            dependencies: ["SearchEngine", "IndexStore", "TextAnalysis", "TestSupport"]
         ),
         .testTarget(
             name: "TalentDirectoryTests",
-            dependencies: ["TalentDirectory"]
+            dependencies: ["TalentDirectory", "TestSupport"]
         ),
         // Runs the built `talent` executable: durability under SIGKILL, locking, bad input, exit codes.
         .testTarget(
             name: "TalentCLITests",
-            dependencies: ["TalentDirectory", "IndexStore", "talent"]
+            dependencies: ["TalentDirectory", "IndexStore", "talent", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -411,6 +411,30 @@ extension Searcher {
         defer { parts.deallocate() }
         let end = DocIterator.end
         let bm25 = options.bm25
+        // Coordination can only lower a score; bound it too when the query has several words: a candidate can
+        // at best match the words its clauses so far matched plus those the remaining clauses stand for.
+        let coordinated = options.coordination > 0 && plan.unitCount > 1 && plan.unitCount <= 64
+        let totalWeight = plan.unitWeights.reduce(0, +)
+        func unitMask(_ clause: Int) -> UInt64 {
+            var mask: UInt64 = 0
+            let u = plan.unitOfClause[clause]
+            if u >= 0 && u < 64 { mask |= 1 << UInt64(u) }
+            for c in plan.coveredUnits[clause] ?? [] where c < 64 { mask |= 1 << UInt64(c) }
+            return mask
+        }
+        let masks = terms.map { unitMask($0.index) }
+        var maskPrefix = [UInt64](repeating: 0, count: n + 1)
+        func factorBound(_ mask: UInt64) -> Double {
+            guard coordinated, totalWeight > 0 else { return 1 }
+            var w = 0.0
+            var m = mask
+            while m != 0 {
+                let u = m.trailingZeroBitCount
+                w += plan.unitWeights[u]
+                m &= m - 1
+            }
+            return w >= totalWeight ? 1 : pow(w / totalWeight, options.coordination)
+        }
         // Current documents of the cursors, kept apart so finding the next candidate touches no object.
         var docs = terms.map(\.position.doc)
         var windowBound = [Double](repeating: 0, count: n)
@@ -447,7 +471,10 @@ extension Searcher {
                 }
                 windowEnd = last == end ? end : last + 1
                 order.sort { windowBound[$0] < windowBound[$1] }
-                for k in 0..<n { prefix[k + 1] = prefix[k] + windowBound[order[k]] }
+                for k in 0..<n {
+                    prefix[k + 1] = prefix[k] + windowBound[order[k]]
+                    maskPrefix[k + 1] = maskPrefix[k] | masks[order[k]]
+                }
                 partition()
                 if firstEssential == n {
                     // No clause can win here: skip the window.
@@ -482,17 +509,19 @@ extension Searcher {
             if accepted {
                 for i in 0..<clauses.count { parts[i] = 0 }
                 var partial = 0.0
+                var matched: UInt64 = 0
                 for k in firstEssential..<n where docs[order[k]] == doc {
                     let c = terms[order[k]]
                     let v = try contribution(c, doc: doc, reader: reader).score
                     parts[c.index] = v
                     partial += v
+                    if v > 0 { matched |= masks[order[k]] }
                 }
                 let theta = top.threshold
                 var pruned = false
                 var k = firstEssential - 1
                 while k >= 0 {
-                    if partial + prefix[k + 1] + phraseBound <= theta {
+                    if (partial + prefix[k + 1] + phraseBound) * factorBound(matched | maskPrefix[k + 1]) <= theta {
                         pruned = true
                         break
                     }
@@ -501,12 +530,14 @@ extension Searcher {
                     docs[i] = terms[i].position.doc
                     parts[terms[i].index] = v
                     partial += v
+                    if v > 0 { matched |= masks[i] }
                     k -= 1
                 }
                 if !pruned {
                     var remaining = phraseBound
+                    let factor = factorBound(matched)
                     for c in phrases {
-                        if partial + remaining <= theta {
+                        if (partial + remaining) * factor <= theta {
                             pruned = true
                             break
                         }

@@ -132,6 +132,10 @@ public struct Ingest {
         let tx = writer.transaction
         let base = tx.base
         let reader = RecordReader(mapping: options.mapping)
+        // Records without an occupation code get one from their title when a name or alias of the
+        // classification clearly names it; titles repeat, so each is classified once.
+        let classifier = try OccupationClassifier(analyzer: analyzer)
+        var occupationOfTitle: [String: OccupationMatch?] = [:]
         let totalBytes = files.reduce(0) { $0 + $1.size }
         var changed: [String] = []
         var lastReport = Date.distantPast
@@ -151,6 +155,17 @@ public struct Ingest {
                 try reader.read(fileAt: file.path, displayPath: file.display, strict: options.strict, record: { record in
                     if options.strict, let fileIssue {
                         throw Failure(description: "stopped at the first bad row (--strict): \(fileIssue); the index was not changed")
+                    }
+                    var record = record
+                    if record.occupationCode.isEmpty && !record.title.isEmpty {
+                        let match: OccupationMatch?
+                        if let known = occupationOfTitle[record.title] {
+                            match = known
+                        } else {
+                            match = try classifier.assign(record.title, useEngine: false)
+                            occupationOfTitle[record.title] = match
+                        }
+                        if let match { record.occupationCode = match.code }
                     }
                     try writer.add(TalentIndex.document(record))
                     documents += 1

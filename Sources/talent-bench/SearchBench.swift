@@ -81,20 +81,7 @@ struct SearchBench: ParsableCommand {
         guard coldRuns > 0 else { return }
         var walls: [Double] = []
         for i in 0..<coldRuns {
-            // posix_spawn directly: Foundation's Process adds ~25 ms of its own on Linux.
-            let args = [talent, "search", "--index", index, list[i % list.count]]
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-            let cArgs = args.map { strdup($0) } + [nil]
-            defer { cArgs.forEach { free($0) } }
-            var pid: pid_t = 0
-            let start = DispatchTime.now().uptimeNanoseconds
-            guard posix_spawn(&pid, talent, &actions, nil, cArgs, environ) == 0 else { throw ValidationError("cannot run \(talent)") }
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-            walls.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            posix_spawn_file_actions_destroy(&actions)
+            walls.append(try timedRun([talent, "search", "--index", index, list[i % list.count]]).seconds * 1000)
         }
         walls.sort()
         print(String(format: "cold CLI search (start, open, query, print): median %.1f ms, min %.1f ms, max %.1f ms",

@@ -11,6 +11,6 @@ struct Talent: ParsableCommand {
               talent analyze --json "Senior CNC Machinist (5-axis), knows Siemens S7-1200 PLC"
             """,
         version: "0.1.0",
-        subcommands: [Index.self, Search.self, Analyze.self, Stats.self, Check.self, Optimize.self, Delete.self]
+        subcommands: [Index.self, Search.self, Directory.self, Gaps.self, Classify.self, Analyze.self, Stats.self, Check.self, Optimize.self, Delete.self]
     )
 }

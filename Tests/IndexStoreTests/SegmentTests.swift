@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import IndexStore
 
@@ -42,7 +43,7 @@ func postings(_ r: SegmentReader, _ field: Int, _ term: String) throws -> [(UInt
 
 struct SegmentTests {
     @Test func writesAndReadsPostingsPositionsStoredAndColumns() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             let builder = SegmentBuilder(schema: testSchema)
             add(TestDoc(id: "a", title: "数控 车工", body: "熟悉 数控 编程 数控", region: "广东·深圳", skills: ["PLC", "CNC"], salary: 8000), to: builder)
             add(TestDoc(id: "b", title: "焊工", body: "二保焊 氩弧焊", region: nil, skills: [], salary: nil), to: builder)
@@ -80,8 +81,8 @@ struct SegmentTests {
 
     /// Many documents: full blocks, skips and random advance against a plain model.
     @Test func blockPostingsMatchAModelUnderRandomAdvance() throws {
-        try withTemporaryDirectory { dir in
-            var generator = SplitMix(seed: 7)
+        try TemporaryDirectory.with { dir in
+            var generator = SeededRandom(seed: 7)
             let builder = SegmentBuilder(schema: testSchema)
             var model: [String: [UInt32: [UInt32]]] = [:]
             let vocabulary = (0..<40).map { "t\($0)" }
@@ -123,7 +124,7 @@ struct SegmentTests {
     }
 
     @Test func mergeDropsDeletedDocumentsAndKeepsTheRest() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             let tx = try IndexTransaction(directory: dir, schema: testSchema, purpose: "test")
             for batch in 0..<3 {
                 let b = SegmentBuilder(schema: testSchema)
@@ -164,15 +165,3 @@ struct SegmentTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so random tests are repeatable.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import IndexStore
 
@@ -11,7 +12,7 @@ struct TransactionTests {
     }
 
     @Test func sameIDReplacesAcrossCommitsAndWithinABatch() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             let tx = try IndexTransaction(directory: dir, schema: testSchema, purpose: "test")
             #expect(try build(dir, tx, [TestDoc(id: "x", title: "old", body: ""), TestDoc(id: "y", title: "keep", body: "")]) == 0)
             try tx.commit()
@@ -33,7 +34,7 @@ struct TransactionTests {
     }
 
     @Test func uncommittedWorkIsInvisibleAndCleanedUp() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             let tx = try IndexTransaction(directory: dir, schema: testSchema, purpose: "test")
             _ = try build(dir, tx, [TestDoc(id: "a", title: "one", body: "")])
             try tx.commit()
@@ -51,7 +52,7 @@ struct TransactionTests {
     }
 
     @Test func secondWriterIsRefusedNamingTheHolder() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             let tx = try IndexTransaction(directory: dir, schema: testSchema, purpose: "talent index corpus/")
             #expect {
                 _ = try IndexTransaction(directory: dir, schema: testSchema, purpose: "second")
@@ -65,7 +66,7 @@ struct TransactionTests {
     }
 
     @Test func checkNamesTheFileWithAFlippedByte() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             let tx = try IndexTransaction(directory: dir, schema: testSchema, purpose: "test")
             _ = try build(dir, tx, (0..<300).map { TestDoc(id: "d\($0)", title: "t\($0 % 9)", body: "b\($0 % 13) c", region: "r", skills: ["s"], salary: 1) })
             _ = tx.delete(ids: ["d5"])

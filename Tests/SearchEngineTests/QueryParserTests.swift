@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 @testable import SearchEngine
 
@@ -243,7 +244,7 @@ struct QueryParserTests {
     // MARK: Robustness
 
     @Test func anyStringParsesOrThrowsASyntaxError() {
-        var random = SplitMix64(seed: 0x7A1E_47)
+        var random = SeededRandom(seed: 0x7A1E_47)
         var problems: [String] = []
         var parsed = 0, rejected = 0
         func check(_ query: String) {
@@ -339,7 +340,7 @@ struct QueryParserTests {
     ]
 
     /// Any Unicode scalar, biased towards ASCII and CJK.
-    private static func randomScalar(using random: inout SplitMix64) -> Unicode.Scalar {
+    private static func randomScalar(using random: inout SeededRandom) -> Unicode.Scalar {
         let value: UInt32 = switch random.next() % 4 {
         case 0: UInt32(random.next() % 0x80)
         case 1: 0x4E00 + UInt32(random.next() % 0x5200)
@@ -350,17 +351,3 @@ struct QueryParserTests {
     }
 }
 
-/// A small seeded generator (Steele, Lea and Flood's SplitMix64), so the robustness test is repeatable.
-private struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import IndexStore
 import Testing
+import TestSupport
 import TextAnalysis
 
 @testable import SearchEngine
@@ -39,31 +40,14 @@ func buildIndex(_ dir: String, _ batches: [[Posting]], deleted: [String] = []) t
     return try IndexSnapshot(directory: dir)
 }
 
-func withTemporaryDirectory<R>(_ body: (String) throws -> R) throws -> R {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("talent-search-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    return try body(path)
-}
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 let vocabulary = ["数控", "车工", "焊工", "二保焊", "电工", "PLC", "编程", "机器人", "视觉", "质检", "装配", "模具", "Java",
                   "C++", "深圳", "苏州", "经验", "工具箱", "工具", "待处理", "处理", "维修", "叉车", "SolidWorks", "设计",
                   "工程师", "在建工程", "西门子", "S7-1200", "优先"]
 
 func randomPostings(_ count: Int, seed: UInt64, prefix: String) -> [Posting] {
-    var g = SplitMix(seed: seed)
+    var g = SeededRandom(seed: seed)
     return (0..<count).map { i in
         func words(_ n: Int) -> String {
             (0..<n).map { _ in vocabulary[Int(g.next() % UInt64(vocabulary.count)) * Int(g.next() % 3 + 1) / 3] }
@@ -78,12 +62,12 @@ func randomPostings(_ count: Int, seed: UInt64, prefix: String) -> [Posting] {
 struct SearcherTests {
     /// Pruned top-k equals exhaustive scoring on ≥ 200 random queries, over several segments with deletions.
     @Test func prunedTopKEqualsExhaustive() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             let batches = (0..<3).map { randomPostings(700, seed: UInt64($0 + 1), prefix: "b\($0)-") }
             let deleted = (0..<60).map { "b\($0 % 3)-\($0 * 7)" }
             let snapshot = try buildIndex(dir, batches, deleted: deleted)
             #expect(snapshot.segments.count >= 3)
-            var g = SplitMix(seed: 42)
+            var g = SeededRandom(seed: 42)
             var checked = 0
             for q in 0..<240 {
                 var parts: [String] = []
@@ -115,7 +99,7 @@ struct SearcherTests {
     }
 
     @Test func subwordsMatchBelowExactWords() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             let snapshot = try buildIndex(dir, [[
                 Posting(id: "exact", title: "工具", body: "管理工具"),
                 Posting(id: "longer", title: "仓库", body: "整理工具箱"),
@@ -133,7 +117,7 @@ struct SearcherTests {
     }
 
     @Test func foldedQueriesFieldsRangesAndFacets() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             let snapshot = try buildIndex(dir, [[
                 Posting(id: "a", title: "机器人调试工程师", body: "ABB机器人编程", region: "广东·深圳", salary: 9000),
                 Posting(id: "b", title: "焊工", body: "会机器人焊接", region: "江苏·苏州", salary: 5000),
@@ -163,10 +147,10 @@ struct SearcherTests {
 
     /// Any query string gets results or a clear error: ≥ 10,000 random and mutated queries.
     @Test func randomQueriesNeverCrash() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             let snapshot = try buildIndex(dir, [randomPostings(300, seed: 9, prefix: "r")])
             let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer())
-            var g = SplitMix(seed: 2024)
+            var g = SeededRandom(seed: 2024)
             let syntax = Array("()\"“”：:-<>=OR AND NOT *?\\/　，。".map(String.init))
             var answered = 0, refused = 0
             for i in 0..<10_000 {

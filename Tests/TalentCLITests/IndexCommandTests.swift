@@ -1,6 +1,7 @@
 import Foundation
 import IndexStore
 import Testing
+import TestSupport
 
 @testable import TalentDirectory
 
@@ -20,7 +21,7 @@ func liveTitles(_ index: String) throws -> [String: String] {
 
 /// JSON Lines of generated postings.
 func postings(_ ids: Range<Int>, version: String, seed: UInt64) -> String {
-    var g = SplitMix(seed: seed)
+    var g = SeededRandom(seed: seed)
     let words = ["数控车床", "焊工证", "PLC编程", "西门子", "S7-1200", "机器人", "质检", "Java", "C++", "装配", "模具",
                  "叉车证", "电气", "维修", "SolidWorks", "五轴", "精益生产", "二氧化碳保护焊", "深圳", "苏州"]
     var lines: [String] = []
@@ -33,7 +34,7 @@ func postings(_ ids: Range<Int>, version: String, seed: UInt64) -> String {
 
 struct IndexCommandTests {
     @Test func indexesTheShippedCorpus() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             let corpus = CLI.packageRoot.appendingPathComponent("corpus").path
             let first = try CLI.run(["index", corpus, "--index", dir + "/idx"], in: dir)
             #expect(first.status == 0, "\(first.stderr)")
@@ -57,7 +58,7 @@ struct IndexCommandTests {
     }
 
     @Test func replacesUpdatesDeletesAndOptimizes() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             try write(postings(0..<40, version: "v1", seed: 1), to: dir + "/c/a.jsonl")
             try write(postings(40..<80, version: "v1", seed: 2), to: dir + "/c/b.jsonl")
             #expect(try CLI.run(["index", "c", "--index", "idx"], in: dir).status == 0)
@@ -85,7 +86,7 @@ struct IndexCommandTests {
     }
 
     @Test func badRowsAreReportedAndSkipped() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             try write("""
                 {"id":"j1","title":"焊工","description":"二保焊"}
                 {"id":"j2","title": broken
@@ -118,7 +119,7 @@ struct IndexCommandTests {
     }
 
     @Test func secondWriterIsRefused() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             try write(postings(0..<5, version: "v1", seed: 1), to: dir + "/c/a.jsonl")
             let tx = try IndexTransaction(directory: dir + "/idx", schema: TalentIndex.schema, purpose: "test holder")
             let result = try CLI.run(["index", "c", "--index", "idx"], in: dir)
@@ -131,7 +132,7 @@ struct IndexCommandTests {
     }
 
     @Test func checkNamesADamagedFile() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             try write(postings(0..<200, version: "v1", seed: 1), to: dir + "/c/a.jsonl")
             #expect(try CLI.run(["index", "c", "--index", "idx", "--threads", "1"], in: dir).status == 0)
             let names = try FileManager.default.contentsOfDirectory(atPath: dir + "/idx").filter { $0.hasPrefix("seg") }

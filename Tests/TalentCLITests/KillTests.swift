@@ -1,6 +1,7 @@
 import Foundation
 import IndexStore
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -12,7 +13,7 @@ import Glibc
 /// `check`, and holds exactly the last commit before the run or the run's own commit.
 struct KillTests {
     @Test func killedIndexingLeavesTheOldOrTheNewCommit() throws {
-        try withTemporaryDirectory { dir in
+        try TemporaryDirectory.with { dir in
             try write(postings(0..<700, version: "v1", seed: 11), to: dir + "/c/a.jsonl")
             try write(postings(700..<1400, version: "v1", seed: 12), to: dir + "/c/b.jsonl")
             let args = ["index", "c", "--index", "idx", "--ram-budget", "8"]
@@ -35,7 +36,7 @@ struct KillTests {
             let v2 = try liveTitles(dir + "/idx")
             #expect(v2.count == 2400 && v2 != v1)
 
-            var g = SplitMix(seed: 99)
+            var g = SeededRandom(seed: 99)
             var outcomes = [0, 0]
             for attempt in 0..<24 {
                 try restore()

@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+import TextAnalysis
+
+@testable import TalentDirectory
+
+/// One classifier for the whole suite: building it indexes every occupation. Its calls are serialised.
+final class SharedClassifier: @unchecked Sendable {
+    static let shared = SharedClassifier()
+    private let lock = NSLock()
+    private let classifier: OccupationClassifier
+
+    private init() {
+        classifier = try! OccupationClassifier(analyzer: try! Analyzer())
+    }
+
+    func with<R>(_ body: (OccupationClassifier) throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(classifier)
+    }
+}
+
+struct OccupationClassifierTests {
+    /// Titles as job boards write them (not from the dev set), with the CSCO 2022 code they name.
+    @Test(arguments: [
+        ("数控车工", "6-18-01-01"),
+        ("急招电焊工 两班倒 包吃住", "6-18-02-04"),
+        ("某某机械有限公司招聘氩弧焊工（月薪8000-12000）", "6-18-02-04"),
+        ("CNC加工中心操机师傅", "6-18-01-07"),
+        ("注塑机调机员", "6-14-02-00"),
+        ("SMT贴片操作员", "6-25-04-07"),
+        ("维修电工（持证）", "6-31-01-03"),
+        ("叉车司机/叉车工", "6-30-05-01"),
+        ("仓库管理员", "4-02-06-01"),
+        ("Java开发工程师（五险一金）", "2-02-10-03"),
+        ("Senior Java Developer", "2-02-10-03"),
+        ("算法工程师（NLP方向）", "2-02-38-01"),
+        ("小区保安 夜班", "4-07-05-01"),
+        ("总账会计", "2-06-03-00"),
+        ("京东快递员 月入过万", "4-02-07-08"),
+        ("中餐厨师", "4-03-02-01"),
+        ("超市收银员", "4-01-02-04"),
+        ("淘宝运营专员", "4-01-06-01"),
+        ("注册护士（三甲医院）", "2-05-08-00"),
+        ("高中数学老师", "2-08-02-01"),
+    ])
+    func mapsTitles(title: String, code: String) throws {
+        let best = try SharedClassifier.shared.with { try $0.classify(title).first }
+        #expect(best?.code == code, "\(title) → \(best.map { "\($0.code) \($0.name)" } ?? "nothing")")
+        #expect(best?.middle == Occupation.middle(of: code))
+    }
+
+    /// Traditional script, full-width forms and case fold onto the same occupation.
+    @Test(arguments: [
+        ("数控车工", "數控車工"),
+        ("Java开发工程师", "ＪＡＶＡ開發工程師"),
+        ("电焊工（包吃住）", "電焊工(包吃住)"),
+        ("仓库管理员", "倉庫管理員"),
+    ])
+    func foldsVariants(plain: String, variant: String) throws {
+        let (a, b) = try SharedClassifier.shared.with { (try $0.classify(plain).first, try $0.classify(variant).first) }
+        #expect(a != nil)
+        #expect(a == b)
+    }
+
+    /// Titles that name no occupation give nothing, or only a low score.
+    @Test(arguments: ["", "   ", "！！！", "asdf qwer", "高薪 双休 五险一金 包吃住", "12345"])
+    func noiseMatchesNothing(title: String) throws {
+        let matches = try SharedClassifier.shared.with { try $0.classify(title) }
+        #expect(matches.isEmpty || matches[0].score < OccupationClassifier.confidentScore, "\(title) → \(matches)")
+        #expect(try SharedClassifier.shared.with { try $0.assign(title) } == nil)
+    }
+
+    @Test func returnsAlternativesBestFirst() throws {
+        let matches = try SharedClassifier.shared.with { try $0.classify("数控车工", limit: 3) }
+        #expect(matches.count == 3)
+        #expect(zip(matches, matches.dropFirst()).allSatisfy { $0.score >= $1.score })
+        #expect(Set(matches.map(\.code)).count == 3)
+        #expect(try SharedClassifier.shared.with { try $0.classify("数控车工", limit: 0) }.isEmpty)
+    }
+
+    @Test func namesCodes() {
+        SharedClassifier.shared.with { c in
+            #expect(c.name(of: "6-18-01-01") == "车工")
+            #expect(c.name(of: "4-13-01-05") == "全媒体运营师")  // without its S marker
+            #expect(c.name(of: "6-00-00-00") == "生产制造及有关人员")
+            #expect(c.name(of: "9-99-99-99") == nil)
+            #expect(c.catalog["4-13-01-05"]?.marks == "S")
+        }
+    }
+
+    @Test func bundledCatalogHasEveryLevel() throws {
+        let catalog = try OccupationCatalog()
+        #expect(catalog.occupations.count > 2000)
+        #expect(Set(catalog.occupations.map(\.level)) == [1, 2, 3, 4])
+        #expect(catalog.occupations.allSatisfy { $0.definition.isEmpty && $0.tasks.isEmpty })
+        #expect(catalog.occupations.reduce(0) { $0 + $1.aliases.count } > 1000)
+    }
+
+    /// Definitions and tasks from a classification file are searched too; its alias column is not read.
+    @Test func readsDefinitionsFromClassificationFile() throws {
+        try withTemporaryFolder { dir in
+            let path = dir + "/csco.csv"
+            try """
+                level,code,name,definition,tasks,alias
+                4,6-18-01-01,车工,使用车床加工偏心工件的人员。,1.装夹工件 2.车削内外圆,"旋风砂轮工"
+                """.write(toFile: path, atomically: true, encoding: .utf8)
+            let classifier = try OccupationClassifier(analyzer: try Analyzer(), classificationFile: path)
+            #expect(classifier.catalog["6-18-01-01"]?.definition == "使用车床加工偏心工件的人员。")
+            #expect(try classifier.classify("偏心工件").first?.code == "6-18-01-01")
+            #expect(try SharedClassifier.shared.with { try $0.classify("偏心工件").first?.code } != "6-18-01-01")
+            #expect(try classifier.classify("旋风砂轮工").first?.code != "6-18-01-01")
+        }
+    }
+
+    @Test func rejectsClassificationFileWithoutCodes() throws {
+        try withTemporaryFolder { dir in
+            let path = dir + "/bad.csv"
+            try "name,definition\n车工,x\n".write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(throws: OccupationError.self) { try OccupationCatalog(classificationFile: path) }
+            #expect(throws: OccupationError.self) { try OccupationCatalog(classificationFile: dir + "/missing.csv") }
+        }
+    }
+
+    /// Title cleaning keeps the job and drops the rest.
+    @Test(arguments: [
+        ("江苏某某工业炉招聘焊工(包吃住)", ["焊工"]),
+        ("招聘专员", ["招聘专员"]),
+        ("行政专员/助理", ["行政专员", "助理"]),
+        ("【急招】数控车工 8k-12k", ["数控车工"]),
+        ("c++开发 s7-1200", ["c++开发", "s7-1200"]),
+        ("Front-End Developer", ["front-end developer"]),
+        ("电话客服（无销售性质）双休", ["电话客服"]),
+    ])
+    func cleansTitles(title: String, segments: [String]) {
+        let cleaned = OccupationTitle(folded: title.lowercased())
+        #expect(cleaned.segments.map { String(String.UnicodeScalarView($0)) } == segments)
+    }
+
+    /// The employer's name before 招聘 is kept apart, as context.
+    @Test func separatesEmployer() {
+        let cleaned = OccupationTitle(folded: "鸿辉制衣招聘保安")
+        #expect(cleaned.segments.map { String(String.UnicodeScalarView($0)) } == ["保安"])
+        #expect(cleaned.employer.map { String(String.UnicodeScalarView($0)) } == ["鸿辉制衣"])
+        #expect(OccupationTitle(folded: "招聘专员").employer.isEmpty)
+    }
+}
+
+/// A fresh folder under the system's temporary directory, removed when `body` returns.
+private func withTemporaryFolder<R>(_ body: (String) throws -> R) throws -> R {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("talent-occupations-test-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try body(path)
+}
