@@ -52,7 +52,7 @@ public struct TokenView {
     /// Positions the token spans: 1, or for a compound the number of words it overlays.
     public var length: Int
     /// The term as a `String` (allocates).
-    public var term: String { String(decoding: units, as: UTF16.self) }
+    public var term: String { String(utf16Units: units) }
 }
 
 /// An analyzer bound to one ICU context; reuse it for many texts on one thread.
@@ -141,6 +141,6 @@ public final class AnalysisSession {
 
     /// Folds `text` as the analyzer does, without segmenting: `ＰＬＣ編程` → `plc编程`.
     public func fold(_ text: String) throws -> String {
-        String(decoding: try context.fold(text), as: UTF16.self)
+        String(utf16Units: try context.fold(text))
     }
 }

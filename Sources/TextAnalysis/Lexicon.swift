@@ -130,7 +130,7 @@ public final class Lexicon: Sendable {
         self.edges = EdgeTable(edges)
         self.nodeTerms = nodeTerms
         self.termUnits = termUnits
-        self.termStrings = termUnits.map { String(decoding: $0, as: UTF16.self) }
+        self.termStrings = termUnits.map { String(utf16Units: $0) }
         self.entriesByForm = byForm
     }
 
@@ -139,7 +139,7 @@ public final class Lexicon: Sendable {
 
     static func formKey(_ units: [UInt16]) -> String {
         func isSpace(_ u: UInt16) -> Bool { u == 0x20 || u == 0x09 || u == 0x0A || u == 0x0D || u == 0x3000 }
-        guard units.contains(where: isSpace) else { return String(decoding: units, as: UTF16.self) }
+        guard units.contains(where: isSpace) else { return String(utf16Units: units) }
         var out: [UInt16] = []
         var pendingSpace = false
         for u in units {
@@ -151,7 +151,7 @@ public final class Lexicon: Sendable {
                 out.append(u)
             }
         }
-        return String(decoding: out, as: UTF16.self)
+        return String(utf16Units: out)
     }
 
     /// The entries one of whose forms is `folded` (already folded by the analyzer: `plc`, `可编程控制器`,

@@ -91,3 +91,15 @@ struct FoldTableTests {
         #expect(live.indices.filter { live[$0] != UInt16($0) }.count > 2000)
     }
 }
+
+struct UTF16StringTests {
+    @Test(arguments: ["", "abc", "数控机床", "𠀀𪚥 emoji 😀 ", "é\u{301}ß"])
+    func matchesTheStandardLibrary(_ text: String) {
+        #expect(String(utf16Units: Array(text.utf16)) == text)
+    }
+
+    @Test func loneSurrogatesBecomeReplacementCharacters() {
+        #expect(String(utf16Units: [0x41, 0xD800, 0x42, 0xDC00]) == "A\u{FFFD}B\u{FFFD}")
+        #expect(String(utf16Units: [0xD83D]) == "\u{FFFD}")
+    }
+}
