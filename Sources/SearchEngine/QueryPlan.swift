@@ -25,6 +25,8 @@ public struct SearchOptions: Sendable, Equatable {
     public var synonymWeight: Double = 0.5
     /// How much a synonym counts as matching the words it stands for, for coordination.
     public var synonymCredit: Double = 0.5
+    /// A word or chunk held by fewer postings than this gets its synonyms at full weight and credit.
+    public var synonymFullBelow = 50
     /// How much a longer word counts as matching its query word, for coordination.
     public var subwordCredit: Double = 0.5
     /// Weight of a lexicon compound the query's words spell (`数控机床` over `数 控 机床`).
@@ -126,6 +128,8 @@ struct QueryPlan {
     var coveredUnits: [Int: [Int]] = [:]
     /// Clauses that are synonyms: they count only where the words they cover are missing.
     var synonymClauses: Set<Int> = []
+    /// Synonyms of words nearly absent from the index: they count like the words themselves.
+    var fullSynonyms: Set<Int> = []
     /// Words inside a negation (`-实习`): they match, to exclude, but never count for coordination.
     var inactiveUnits: Set<Int> = []
     var negationDepth = 0

@@ -299,7 +299,8 @@ extension Searcher {
                 if plan.synonymClauses.contains(i) {
                     // A synonym adds nothing where the query's own words are there.
                     if covered.allSatisfy({ exact[$0] }) { continue }
-                    for c in covered { credit[c] = max(credit[c], options.synonymCredit) }
+                    let full = plan.fullSynonyms.contains(i)
+                    for c in covered { credit[c] = max(credit[c], full ? 1 : options.synonymCredit) }
                 } else {
                     for c in covered { credit[c] = 1 }
                 }

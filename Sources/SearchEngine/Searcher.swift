@@ -152,7 +152,7 @@ public final class Searcher {
         var words: [MatchNode] = []
         var filters: [MatchNode] = []
         var negatives: [MatchNode] = []
-        for part in parts {
+        for part in try joiningLexiconTerms(parts) {
             switch part {
             case .not(let inner):
                 p.negationDepth += 1
@@ -178,6 +178,39 @@ public final class Searcher {
         for r in ranges { result = .filter(result, r) }
         for n in negatives { result = .exclude(result, n) }
         return result
+    }
+
+    /// Adjacent words that together name a lexicon entry (`quality inspector`, `forklift driver`) become one
+    /// chunk, so the entry's synonyms and translations apply to them as a whole.
+    private func joiningLexiconTerms(_ parts: [Query]) throws -> [Query] {
+        var out: [Query] = []
+        var i = 0
+        while i < parts.count {
+            guard case .text = parts[i] else {
+                out.append(parts[i])
+                i += 1
+                continue
+            }
+            var joined: (text: String, next: Int)?
+            var texts: [String] = []
+            var j = i
+            while j < parts.count, j < i + 4, case .text(let t) = parts[j] {
+                texts.append(t)
+                j += 1
+                if texts.count > 1 {
+                    let candidate = texts.joined(separator: " ")
+                    if !session.lexicon.entries(forFolded: try session.fold(candidate)).isEmpty { joined = (candidate, j) }
+                }
+            }
+            if let joined {
+                out.append(.text(joined.text))
+                i = joined.next
+            } else {
+                out.append(parts[i])
+                i += 1
+            }
+        }
+        return out
     }
 
     private func textNode(_ text: String, fields: [(Int, Double)], plan p: inout QueryPlan) throws -> MatchNode? {
@@ -244,12 +277,17 @@ public final class Searcher {
             let chunkUnits = Array(firstUnit..<p.unitCount)
             var counts: [String: Int] = [:]
             for term in seen.keys { counts[term] = try exactCount(term, fields: fields) }
-            if (counts.values.min() ?? 0) < options.expansionLimit {
-                alternatives += try synonymNodes(for: text, covering: chunkUnits, fields: fields, plan: &p)
+            let fewest = counts.values.min() ?? 0
+            if fewest < options.expansionLimit {
+                // Where the query's own words are nearly absent (an English query over Chinese postings), its
+                // synonyms and translations are what the user is after: they count in full.
+                let full = fewest < options.synonymFullBelow
+                alternatives += try synonymNodes(for: text, covering: chunkUnits, fields: fields, plan: &p, full: full)
             }
             if chunkUnits.count > 1 {
                 for (term, unit) in seen.sorted(by: { $0.value < $1.value }) where counts[term]! < options.expansionLimit {
-                    let nodes = try synonymNodes(for: term, covering: [unit], fields: fields, plan: &p)
+                    let nodes = try synonymNodes(for: term, covering: [unit], fields: fields, plan: &p,
+                                                 full: counts[term]! < options.synonymFullBelow)
                     if !nodes.isEmpty { units[unit - firstUnit] = .or([units[unit - firstUnit]] + nodes) }
                 }
             }
@@ -261,7 +299,8 @@ public final class Searcher {
 
     /// Match nodes for the other names of the lexicon entries that `text` names; each counts as matching
     /// `covering`.
-    private func synonymNodes(for text: String, covering: [Int], fields: [(Int, Double)], plan p: inout QueryPlan) throws -> [MatchNode] {
+    private func synonymNodes(for text: String, covering: [Int], fields: [(Int, Double)], plan p: inout QueryPlan,
+                              full: Bool = false) throws -> [MatchNode] {
         let own = try session.fold(text)
         let entries = session.lexicon.entries(forFolded: own)
         guard !entries.isEmpty, !covering.isEmpty else { return [] }
@@ -287,9 +326,10 @@ public final class Searcher {
                         clause = ScoringClause(field: f, kind: .phrase(words.map(\.term), offsets: words.map { UInt32($0.position - base) }),
                                                origin: "synonym \(form) of \(text)")
                     }
-                    let i = p.add(clause, weight: w * options.synonymWeight)
+                    let i = p.add(clause, weight: w * (full ? 1 : options.synonymWeight))
                     p.coveredUnits[i] = covering
                     p.synonymClauses.insert(i)
+                    if full { p.fullSynonyms.insert(i) }
                     nodes.append(single == nil ? .requiredPhrase(i) : .clause(i))
                 }
                 p.highlightTerms.formUnion(words.map(\.term))
