@@ -313,7 +313,8 @@ extension Searcher {
             matched += credit[u] * plan.unitWeights[u]
             total += plan.unitWeights[u]
         }
-        return matched >= total || total == 0 ? sum : sum * pow(matched / total, options.coordination)
+        if matched >= total || total == 0 { return sum }
+        return sum * (options.coordination == 1 ? matched / total : pow(matched / total, options.coordination))
     }
 
     private func accepts(_ filter: RangeFilter, reader: SegmentReader, doc: Int) -> Bool {
@@ -424,7 +425,6 @@ extension Searcher {
             return mask
         }
         let masks = terms.map { unitMask($0.index) }
-        var maskPrefix = [UInt64](repeating: 0, count: n + 1)
         func factorBound(_ mask: UInt64) -> Double {
             guard coordinated, totalWeight > 0 else { return 1 }
             var w = 0.0
@@ -434,13 +434,27 @@ extension Searcher {
                 w += plan.unitWeights[u]
                 m &= m - 1
             }
-            return w >= totalWeight ? 1 : pow(w / totalWeight, options.coordination)
+            if w >= totalWeight { return 1 }
+            return options.coordination == 1 ? w / totalWeight : pow(w / totalWeight, options.coordination)
         }
-        // Current documents of the cursors, kept apart so finding the next candidate touches no object.
-        var docs = terms.map(\.position.doc)
-        var windowBound = [Double](repeating: 0, count: n)
-        var order = Array(0..<n)
-        var prefix = [Double](repeating: 0, count: n + 1)
+        // Current documents of the cursors, kept apart (in plain memory: no uniqueness checks per write) so
+        // finding the next candidate touches no object.
+        let docs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: n)
+        defer { docs.deallocate() }
+        for i in 0..<n { docs[i] = terms[i].position.doc }
+        let windowBound = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        var order = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
+        let prefix = UnsafeMutableBufferPointer<Double>.allocate(capacity: n + 1)
+        let maskPrefix = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n + 1)
+        defer {
+            windowBound.deallocate()
+            order.deallocate()
+            prefix.deallocate()
+            maskPrefix.deallocate()
+        }
+        for i in 0..<n { order[i] = i }
+        prefix[0] = 0
+        maskPrefix[0] = 0
         var firstEssential = 0
         var windowEnd: UInt32 = 0
         func partition() {
@@ -448,12 +462,14 @@ extension Searcher {
             firstEssential = 0
             while firstEssential < n && prefix[firstEssential + 1] + phraseBound <= theta { firstEssential += 1 }
         }
-        var doc = docs.min() ?? end
+        var doc = end
+        for i in 0..<n where docs[i] < doc { doc = docs[i] }
         while doc != end {
             if doc >= windowEnd {
                 // A new window at `doc`: every cursor behind it moves up (what lay behind could not compete).
                 for i in 0..<n where docs[i] < doc { docs[i] = try terms[i].position.advance(to: doc) }
-                doc = docs.min() ?? end
+                doc = end
+                for i in 0..<n where docs[i] < doc { doc = docs[i] }
                 if doc == end { break }
                 var last = end
                 for i in 0..<n {
