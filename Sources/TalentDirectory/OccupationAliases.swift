@@ -66,6 +66,8 @@ struct OccupationAliases {
     static let genericWords: Set<String> = ["工程师", "技术员", "助理", "专员", "经理", "主管", "总监", "顾问", "老师", "教师", "讲师",
                                             "服务员", "店员", "操作工", "普工", "工人", "技工", "员工", "操作员", "学徒", "研发",
                                             "管理员", "文员", "内勤", "设计师", "设计", "客服", "业务员", "销售"]
+    /// Generic words that qualify a role inside a gap rather than name another (电机研发工程师 is an 电机工程师).
+    static let gapQualifiers: Set<[Unicode.Scalar]> = ["研发", "设计", "开发", "技术员"].map { Array($0.unicodeScalars) }.reduce(into: []) { $0.insert($1) }
     /// What a generic role word's characters count, relative to others.
     static let genericWeight = 0.5
 
@@ -132,7 +134,8 @@ struct OccupationAliases {
         // 工程师 no 环境工程师).
         let occupations = result.filter { m in
             let form = forms[m.form]
-            return form.parts.count == 1 && form.weight >= 2
+            // Generic role words count too: 消防产品销售经理 is no 产品经理.
+            return form.parts.count == 1 && (form.weight >= 2 || (form.parts[0].count >= 2 && !Self.gapQualifiers.contains(form.parts[0])))
         }
         return result.filter { m in
             let form = forms[m.form]

@@ -35,8 +35,12 @@ public struct OccupationMatch: Sendable, Codable, Equatable {
 ///   more when it ends the segment (the head of a Chinese title: 暖通销售工程师 is a 销售工程师), plus a little
 ///   for its other forms found;
 /// - up to 2 for the engine's BM25 score relative to the best hit;
-/// - a bonus when the title's head word names its kind (…工程师 → 工程技术人员), a little support from other
-///   candidates of its 中类, and a small penalty per level above 细类.
+/// - a bonus when the title's head word names its kind (…工程师 → 工程技术人员; only for occupations whose
+///   name or alias was found), a little support from other candidates of its 中类, and a small penalty per
+///   level above 细类;
+/// - for a sales title headed by a manager's word (饲料销售经理, 渠道销售总监) or qualified as senior
+///   (高级销售代表), 市场营销专业人员 takes the best salesman's score plus a bonus: job boards' sales managers
+///   are marketing professionals, their staff 营销员 (international trade, 海外销售经理, is left alone).
 ///
 /// ```swift
 /// let classifier = try OccupationClassifier(analyzer: try Analyzer())
@@ -62,13 +66,14 @@ public final class OccupationClassifier {
     private let searcher: Searcher
     private let aliases: OccupationAliases
     private let indexOfCode: [String: Int]
+    private var marketingIndex: Int? { indexOfCode[Self.marketingCode] }
     /// Ranking weights; the benchmark varies them.
     package var tuning = Tuning()
 
     /// The weights of the re-ranking.
     package struct Tuning: Sendable {
         /// Added when the longest form found ends a segment (the head of the title).
-        package var headBonus = 0.6
+        package var headBonus = 0.45
         /// Per character of the occupation's other forms found apart from the longest.
         package var coverage = 0.3
         /// Multiplies forms found inside brackets.
@@ -85,8 +90,11 @@ public final class OccupationClassifier {
         /// ``voteWindow`` of the best score): related matches support each other.
         package var middleVote = 0.1
         package var voteWindow = 1.5
+        /// Added to 市场营销专业人员 when a sales title's head is a manager's (饲料销售经理, 电话销售主管): job boards'
+        /// sales managers are marketing professionals, their staff 营销员.
+        package var salesManager = 1.0
         /// Subtracted per level above 4, so that a 细类 wins ties.
-        package var levelPenalty = 0.05
+        package var levelPenalty = 0.1
         /// Engine candidates considered.
         package var candidates = 30
         /// Field weights of the engine's query.
@@ -238,12 +246,26 @@ public final class OccupationClassifier {
             }
         }
         let kinds = title.segments.first.map(Self.headKinds) ?? []
+        let managesSales = title.segments.first.map { Self.managesSales($0) || (title.senior && Self.sellsSenior($0)) } ?? false
         var result: [Int: Candidate] = [:]
         for i in Set(formScore.keys).union(engineScore.keys) {
             let o = catalog.occupations[i]
             var score = (formScore[i]?.score ?? 0) + t.engine * (engineScore[i] ?? 0) - t.levelPenalty * Double(4 - o.level)
-            if kinds.contains(where: { o.code.hasPrefix($0) }) { score += t.headKind }
+            // The head word supports a name or alias found, not the engine's guesses: `工程师` alone is the
+            // generic engineer, not whichever engineer's aliases repeat the word most.
+            if formScore[i] != nil && kinds.contains(where: { o.code.hasPrefix($0) }) { score += t.headKind }
             result[i] = Candidate(score: score, form: formScore[i]?.form)
+        }
+        // A sales title headed by a manager, or senior, names a marketing professional: it takes the best
+        // salesman's score (高级销售代表 matched only 销售代表), plus a bonus.
+        if managesSales, let m = marketingIndex {
+            var base = result[m]?.score ?? 0
+            var form = result[m]?.form
+            for (i, c) in result where c.score > base && catalog.occupations[i].code.hasPrefix("4-01-0") {
+                base = c.score
+                form = c.form
+            }
+            result[m] = Candidate(score: base + t.salesManager, form: result[m]?.form ?? form)
         }
         if t.middleVote > 0, let top = result.values.map(\.score).max() {
             var support: [String: Double] = [:]
@@ -263,6 +285,39 @@ public final class OccupationClassifier {
         ("司机", ["4-02-02", "6-30"]), ("驾驶员", ["4-02-02", "6-30"]),
         ("普工", ["6-"]), ("操作工", ["6-"]), ("工人", ["6-"]), ("技工", ["6-", "4-12"]), ("师傅", ["6-", "4-12", "4-03-02"]),
     ].map { (Array($0.0.unicodeScalars), $0.1) }
+
+    static let marketingCode = "2-06-07-02"
+    static let salesWords: [[Unicode.Scalar]] = ["销售", "营销", "业务", "市场", "渠道"].map { Array($0.unicodeScalars) }
+    static let managerHeads: [[Unicode.Scalar]] = ["经理", "总监", "主管", "负责人", "主任", "组长", "团队长", "队长", "部长", "总", "副总", "大区经理"]
+        .map { Array($0.unicodeScalars) }
+
+    /// Whether `segment` is a sales title headed by a manager's word: 饲料销售经理, 渠道销售总监.
+    static func managesSales(_ segment: [Unicode.Scalar]) -> Bool {
+        guard let head = managerHeads.first(where: { segment.count > $0.count && segment.suffix($0.count).elementsEqual($0) }) else { return false }
+        let field = segment.dropLast(head.count)
+        guard field.count >= 2 else { return false }
+        // 海外销售经理, 外贸业务主管: international trade names them better.
+        for word in foreignTradeWords where contains(field, word) { return false }
+        return salesWords.contains { contains(field, $0) }
+    }
+
+    /// Whether `segment`, qualified as senior, is a sales title (高级销售代表, 资深化工销售).
+    static func sellsSenior(_ segment: [Unicode.Scalar]) -> Bool {
+        let field = segment[...]
+        for word in foreignTradeWords where contains(field, word) { return false }
+        return contains(field, salesWords[0]) || contains(field, salesWords[1])
+    }
+
+    static let foreignTradeWords: [[Unicode.Scalar]] = ["海外", "外贸", "国际", "跨境", "外销", "出口"].map { Array($0.unicodeScalars) }
+
+    private static func contains(_ text: ArraySlice<Unicode.Scalar>, _ word: [Unicode.Scalar]) -> Bool {
+        var i = text.startIndex
+        while i + word.count <= text.endIndex {
+            if text[i..<(i + word.count)].elementsEqual(word) { return true }
+            i += 1
+        }
+        return false
+    }
 
     /// The code prefixes the head word ending `segment` names, if any.
     static func headKinds(_ segment: [Unicode.Scalar]) -> [String] {

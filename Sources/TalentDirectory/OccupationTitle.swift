@@ -23,6 +23,9 @@ struct OccupationTitle {
         return parts.joined(separator: " ")
     }
 
+    /// Whether the job is qualified as senior (高级, 资深, 首席): 高级销售代表 is a marketing professional.
+    var senior: Bool
+
     /// Segments of the employer's name before 招聘 (`某某餐饮招聘服务员`): context, not the job.
     var employer: [[Unicode.Scalar]]
 
@@ -35,6 +38,7 @@ struct OccupationTitle {
         segments = Self.segments(of: Self.clean(job))
         bracketed = inner.flatMap { Self.segments(of: Self.clean($0)) }
         self.employer = Self.segments(of: Self.clean(employer))
+        senior = (has(job, "高级") && !has(job, "高级中学")) || has(job, "资深") || has(job, "首席")
     }
 
     /// The job and the employer's name before it: `鸿辉制衣招聘保安` → 保安, 鸿辉制衣; `招保安` → 保安.
@@ -125,13 +129,15 @@ struct OccupationTitle {
     static let qualifiers: [String] = ["高级", "资深", "初级", "中级", "首席", "储备", "见习", "中工", "小工", "大工"]
 
     /// Titles that stay whole even though they are made of noise words (`管培生` is the job itself).
-    private static let keepWhole: Set<String> = ["管培生", "管理培训生", "储备干部", "实习生", "学徒", "学徒工", "兼职", "临时工", "小时工", "暑假工",
+    private static let keepWhole: Set<String> = ["管培生", "管理培训生", "储备干部", "实习生", "学徒", "学徒工", "兼职", "临时工", "小时工", "暑假工", "寒假工", "暑期工", "假期工",
                                                  "小工", "大工"]
 
     /// Rank words folded onto the role they qualify: an assistant engineer is an engineer of the same field.
     private static let ranks: [(String, String)] = [("助理工程师", "工程师"), ("工程师助理", "工程师"), ("助理设计师", "设计师"),
                                                     ("设计师助理", "设计师"), ("副总经理", "总经理"), ("副经理", "经理"), ("副总监", "总监"),
-                                                    ("副主任", "主任"), ("副厂长", "厂长"), ("副店长", "店长"), ("副主管", "主管")]
+                                                    ("副主任", "主任"), ("副厂长", "厂长"), ("副店长", "店长"), ("副主管", "主管"),
+                                                    // Day labour is a job, though 日结 alone is pay noise.
+                                                    ("日结工", "零工"), ("日薪工", "零工"), ("日结零工", "零工")]
 
     /// Provinces and large cities: a place is never the job.
     static let places: [String] = {

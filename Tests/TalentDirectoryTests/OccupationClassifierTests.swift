@@ -51,6 +51,31 @@ struct OccupationClassifierTests {
         #expect(best?.middle == Occupation.middle(of: code))
     }
 
+    /// Sales titles: managers and senior staff are marketing professionals (2-06-07-02), their staff 营销员;
+    /// a generic role word in a gap is another role (建材产品销售经理 is no 产品经理); international trade stays.
+    @Test(arguments: [
+        ("建材产品销售经理", "2-06-07-02"),
+        ("兽药销售总监（华东）", "2-06-07-02"),
+        ("资深销售代表", "2-06-07-02"),
+        ("销售代表", "4-01-02-01"),
+        ("海外销售经理（中东）", "2-06-07-01"),
+        ("电源研发工程师", "2-02-11-01"),
+        ("才艺主播", "4-13-01-05"),
+        ("日结工 包吃住", "4-99-00-00"),
+        ("寒假工", "8-00-00-00"),
+    ])
+    func ranksRolesByHead(title: String, code: String) throws {
+        let best = try SharedClassifier.shared.with { try $0.classify(title).first }
+        #expect(best?.code == code, "\(title) → \(best.map { "\($0.code) \($0.name)" } ?? "nothing")")
+    }
+
+    @Test func marksSeniorTitles() {
+        #expect(OccupationTitle(folded: "高级销售代表").senior)
+        #expect(OccupationTitle(folded: "资深化工销售").senior)
+        #expect(!OccupationTitle(folded: "高级中学教师").senior)
+        #expect(!OccupationTitle(folded: "销售代表").senior)
+    }
+
     /// Traditional script, full-width forms and case fold onto the same occupation.
     @Test(arguments: [
         ("数控车工", "數控車工"),
