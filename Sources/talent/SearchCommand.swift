@@ -60,7 +60,7 @@ extension Talent {
         @Flag(name: .long, help: "Show each term's contribution per field.")
         var explain = false
 
-        @Option(name: .long, help: "Count matching postings by a field: region, industry, occupation, education, employer, skills, lang (repeatable).")
+        @Option(name: .long, help: "Count matching postings by a field: region, industry, occupation, occupation_code, education, employer, skills, skill_ids, lang (repeatable).")
         var facet: [String] = []
 
         func validate() throws {
