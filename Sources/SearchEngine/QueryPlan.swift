@@ -17,16 +17,18 @@ public struct SearchOptions: Sendable, Equatable {
     public var phraseBoost: Double = 0.5
     /// Weight of a dictionary term that contains a query word (`工具` → `工具箱`), relative to an exact match.
     public var subwordWeight: Double = 0.3
-    /// Sub-words and synonyms are added for a word only when fewer postings than this hold the word itself:
-    /// they fill in where exact matches are few, and cost nothing where exact matches abound.
-    public var expansionLimit = 200
+    /// Sub-words and synonyms are added for a word only when it is held by less than this share of the
+    /// postings (0.55%, 200 of jobs.csv's 36k): they fill in where exact matches are few, and cost nothing where
+    /// exact matches abound.
+    public var expansionShare = 0.0055
     /// Weight of a synonym or translation from the lexicon (`可编程控制器` for `PLC`, `焊工` for `welder`);
     /// 0 turns expansion off (`--no-expand`).
     public var synonymWeight: Double = 0.5
     /// How much a synonym counts as matching the words it stands for, for coordination.
     public var synonymCredit: Double = 0.5
-    /// A word or chunk held by fewer postings than this gets its synonyms at full weight and credit.
-    public var synonymFullBelow = 50
+    /// A word or chunk held by less than this share of the postings (0.14%, 50 of 36k) gets its synonyms at
+    /// full weight and credit: the query's own words are nearly absent (an English query over Chinese postings).
+    public var synonymFullShare = 0.0014
     /// How much a longer word counts as matching its query word, for coordination.
     public var subwordCredit: Double = 0.5
     /// Weight of a lexicon compound the query's words spell (`数控机床` over `数 控 机床`).

@@ -236,7 +236,7 @@ public final class Searcher {
             seen[term] = unit
             unitOfPosition[position] = unit
             let expand = try expandable && options.subwordWeight > 0 && term.unicodeScalars.contains(where: \.properties.isIdeographic)
-                && (term.count > 1 || terms.count == 1) && exactCount(term, fields: fields) < options.expansionLimit
+                && (term.count > 1 || terms.count == 1) && exactCount(term, fields: fields) < expansionLimit
             for (f, w) in fields {
                 alternatives.append(.clause(p.add(ScoringClause(field: f, kind: .term(term), origin: "exact"), weight: w, unit: unit)))
                 guard expand else { continue }
@@ -278,16 +278,16 @@ public final class Searcher {
             var counts: [String: Int] = [:]
             for term in seen.keys { counts[term] = try exactCount(term, fields: fields) }
             let fewest = counts.values.min() ?? 0
-            if fewest < options.expansionLimit {
+            if fewest < expansionLimit {
                 // Where the query's own words are nearly absent (an English query over Chinese postings), its
                 // synonyms and translations are what the user is after: they count in full.
-                let full = fewest < options.synonymFullBelow
+                let full = fewest < synonymFullLimit
                 alternatives += try synonymNodes(for: text, covering: chunkUnits, fields: fields, plan: &p, full: full)
             }
             if chunkUnits.count > 1 {
-                for (term, unit) in seen.sorted(by: { $0.value < $1.value }) where counts[term]! < options.expansionLimit {
+                for (term, unit) in seen.sorted(by: { $0.value < $1.value }) where counts[term]! < expansionLimit {
                     let nodes = try synonymNodes(for: term, covering: [unit], fields: fields, plan: &p,
-                                                 full: counts[term]! < options.synonymFullBelow)
+                                                 full: counts[term]! < synonymFullLimit)
                     if !nodes.isEmpty { units[unit - firstUnit] = .or([units[unit - firstUnit]] + nodes) }
                 }
             }
@@ -338,6 +338,14 @@ public final class Searcher {
         }
         return nodes
     }
+
+    /// Postings below which a word gets sub-words and synonyms: a share of the index, so a small index
+    /// behaves like a large one.
+    /// (At least 20, so a small index still finds `工具箱` for `工具`.)
+    var expansionLimit: Int { max(20, Int((Double(snapshot.liveDocuments) * options.expansionShare).rounded())) }
+
+    /// Postings below which a word's synonyms count in full.
+    var synonymFullLimit: Int { max(1, Int((Double(snapshot.liveDocuments) * options.synonymFullShare).rounded())) }
 
     /// How many postings hold `term` in the busiest of `fields` (document frequencies summed over segments).
     func exactCount(_ term: String, fields: [(Int, Double)]) throws -> Int {

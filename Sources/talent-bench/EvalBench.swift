@@ -24,8 +24,8 @@ struct RankingOptions: ParsableArguments {
     @Option(help: "Synonym weight (0 = no expansion).")
     var synonym: Double?
 
-    @Option(help: "Synonyms count in full for words held by fewer postings than this.")
-    var synonymFullBelow: Int?
+    @Option(help: "Synonyms count in full for words held by less than this share of the postings.")
+    var synonymFullShare: Double?
 
     @Option(help: "Coordination power (0 = off).")
     var coordination: Double?
@@ -50,7 +50,7 @@ struct RankingOptions: ParsableArguments {
         if let compound { options.compoundWeight = compound }
         if let coordination { options.coordination = coordination }
         if let synonym { options.synonymWeight = synonym }
-        if let synonymFullBelow { options.synonymFullBelow = synonymFullBelow }
+        if let synonymFullShare { options.synonymFullShare = synonymFullShare }
         if coordinationIDF { options.coordinationByIDF = true }
     }
 }
