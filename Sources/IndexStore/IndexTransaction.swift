@@ -21,9 +21,14 @@ public final class IndexTransaction: @unchecked Sendable {
     private var readers: [String: SegmentReader] = [:]
     private var changedDeletions: [String: Deletions] = [:]
     private var committed = false
+    /// Whether this transaction replaces the whole index (a rebuild).
+    public let fresh: Bool
 
     /// Opens the index in `directory` for writing, creating the folder and an empty index when missing.
-    public init(directory: String, schema: Schema, purpose: String) throws(IndexError) {
+    ///
+    /// - Parameter fresh: start from an empty index (a rebuild): the old commit, whatever its schema or format,
+    ///   stays readable until this transaction commits, and its files are removed after.
+    public init(directory: String, schema: Schema, purpose: String, fresh: Bool = false) throws(IndexError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -31,12 +36,25 @@ public final class IndexTransaction: @unchecked Sendable {
         }
         lock = try WriteLock(directory: directory, purpose: purpose)
         self.directory = directory
+        self.fresh = fresh
+        if fresh {
+            // Keep the old files (unknown if the old manifest cannot be read) until the new commit replaces them.
+            let old = try? IndexDirectory.readManifest(directory)
+            var empty = Manifest(schema: schema)
+            // Generations (and so segment names) continue past the old ones, or past any a damaged manifest knew.
+            empty.generation = old?.generation ?? Int(Date().timeIntervalSince1970)
+            empty.nextSegment = old?.nextSegment ?? 1
+            base = empty
+            manifest = empty
+            if let old { IndexDirectory.removeUnreferencedFiles(directory, keeping: old) }
+            return
+        }
         let existing = try IndexDirectory.readManifest(directory)
         base = existing ?? Manifest(schema: schema)
         manifest = base
         if existing != nil, base.schema != schema {
             throw .corrupt(file: directory + "/" + Manifest.fileName,
-                           reason: "the index was built with another schema; delete the folder and rebuild")
+                           reason: "the index was built by another version of talent; rebuild it with `talent index --rebuild`")
         }
         IndexDirectory.removeUnreferencedFiles(directory, keeping: base)
         for info in base.segments { readers[info.name] = try SegmentReader(directory: directory, info: info, schema: schema) }
@@ -130,7 +148,7 @@ public final class IndexTransaction: @unchecked Sendable {
     public func reader(for name: String) -> SegmentReader? { readers[name] }
 
     /// Whether anything differs from the last commit.
-    public var hasChanges: Bool { manifest != base || !changedDeletions.isEmpty }
+    public var hasChanges: Bool { manifest != base || !changedDeletions.isEmpty || fresh }
 
     /// Writes the changed deletion files and the manifest, then removes files no longer referenced.
     public func commit() throws(IndexError) {

@@ -41,10 +41,11 @@ public final class IndexWriter: @unchecked Sendable {
     ///   - ramBudget: bytes of in-memory postings for all workers together before segments are flushed.
     ///   - threads: analysis threads; defaults to the number of cores.
     ///   - tagger: derives a keywords column from the terms of some fields (e.g. skill ids).
+    ///   - fresh: rebuild from nothing; the old commit stays readable until the new one replaces it.
     public init(directory: String, schema: Schema, analyzer: Analyzer, ramBudget: Int = 128 << 20,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount, tagger: TermTagger? = nil,
-                purpose: String) throws {
-        transaction = try IndexTransaction(directory: directory, schema: schema, purpose: purpose)
+                fresh: Bool = false, purpose: String) throws {
+        transaction = try IndexTransaction(directory: directory, schema: schema, purpose: purpose, fresh: fresh)
         self.schema = schema
         self.analyzer = analyzer
         let n = max(1, threads)

@@ -18,6 +18,9 @@ public struct Ingest {
         public var strict = false
         public var ramBudget = 128 << 20
         public var threads = ProcessInfo.processInfo.activeProcessorCount
+        /// Index everything again into an empty index, replacing the old one at commit (also the way out of an
+        /// index built by another version of talent).
+        public var rebuild = false
 
         public init(paths: [String], indexDirectory: String) {
             self.paths = paths
@@ -126,7 +129,7 @@ public struct Ingest {
         let catalog = try SkillCatalog(analyzer: analyzer)
         let writer = try IndexWriter(directory: options.indexDirectory, schema: TalentIndex.schema, analyzer: analyzer,
                                      ramBudget: options.ramBudget, threads: options.threads, tagger: catalog.tagger,
-                                     purpose: "talent index \(options.paths.joined(separator: " "))")
+                                     fresh: options.rebuild, purpose: "talent index \(options.paths.joined(separator: " "))")
         var committed = false
         defer { if !committed { writer.abandon() } }
         let tx = writer.transaction

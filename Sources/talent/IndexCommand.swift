@@ -40,6 +40,9 @@ extension Talent {
         @Flag(name: .long, help: "Stop at the first bad row or undecodable byte and leave the index unchanged.")
         var strict = false
 
+        @Flag(name: .long, help: "Index everything again from scratch; the old index stays usable until the new one commits.")
+        var rebuild = false
+
         @Option(name: .long, help: "Memory for in-memory postings before a segment is written, in MB.")
         var ramBudget = 128
 
@@ -61,6 +64,7 @@ extension Talent {
             var ingestOptions = Ingest.Options(paths: paths, indexDirectory: options.index)
             ingestOptions.mapping = try FieldMapping(parsing: map)
             ingestOptions.strict = strict
+            ingestOptions.rebuild = rebuild
             ingestOptions.ramBudget = ramBudget << 20
             ingestOptions.threads = threads
             let analyzer = Analyzer(lexicon: try Lexicon.builtin(adding: lexicon))

@@ -152,3 +152,31 @@ struct IndexCommandTests {
         }
     }
 }
+
+struct RebuildTests {
+    @Test func rebuildReplacesAnIndexOfAnotherSchemaAtCommit() throws {
+        try TemporaryDirectory.with { dir in
+            try write(postings(0..<30, version: "v1", seed: 5), to: dir + "/c/a.jsonl")
+            // An index of another schema, as an older talent would have left.
+            let other = Schema(textFields: ["text"], columns: [])
+            let tx = try IndexTransaction(directory: dir + "/idx", schema: other, purpose: "old talent")
+            let builder = SegmentBuilder(schema: other)
+            let units = Array("旧".utf16)
+            units.withUnsafeBufferPointer { builder.addToken(field: 0, units: $0, position: 0) }
+            builder.finishDocument(id: "old", stored: [], values: [])
+            try tx.addSegment(try builder.write(to: dir + "/idx", name: tx.newSegmentName()))
+            try tx.commit()
+
+            let refused = try CLI.run(["index", "c", "--index", "idx"], in: dir)
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("--rebuild"), "\(refused.stderr)")
+
+            let rebuilt = try CLI.run(["index", "c", "--index", "idx", "--rebuild"], in: dir)
+            #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+            #expect(try liveTitles(dir + "/idx").count == 30)
+            #expect(try IndexChecker.check(dir + "/idx").documents == 30)
+            let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/idx").filter { $0.hasSuffix(".post") }
+            #expect(files.count == (try IndexSnapshot(directory: dir + "/idx")).segments.count, "the old segment is gone")
+        }
+    }
+}
