@@ -118,7 +118,7 @@ extension Talent {
                 }
             }
             if !json {
-                if results.hits.isEmpty { print("no matching postings") }
+                if results.hits.isEmpty && n > 0 { print(offset > 0 ? "no more matching postings" : "no matching postings") }
                 if let total = results.totalMatches { print("\(total) matching posting(s)") }
                 for f in facet {
                     let values = (results.facets[f] ?? []).prefix(15).map { "\($0.value) \($0.count)" }
