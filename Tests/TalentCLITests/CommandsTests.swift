@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The reporting and search commands end to end, on the shipped sample corpus.
+struct CommandsTests {
+    func jsonLines(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    @Test func searchDirectoryGapsAndClassifyOnTheSampleCorpus() throws {
+        try TemporaryDirectory.with { dir in
+            let corpus = CLI.packageRoot.appendingPathComponent("corpus").path
+            #expect(try CLI.run(["index", corpus, "--index", "idx"], in: dir).status == 0)
+
+            // Search: JSON lines with highlights inside the snippet; Traditional finds Simplified.
+            let search = try CLI.run(["search", "焊工", "--json", "-n", "5", "--index", "idx"], in: dir)
+            #expect(search.status == 0, "\(search.stderr)")
+            let hits = try jsonLines(search.stdout)
+            #expect(hits.count == 5)
+            for hit in hits {
+                let snippet = try #require(hit["snippet"] as? String)
+                for range in hit["highlights"] as? [[Int]] ?? [] {
+                    #expect(range[0] < range[1] && range[1] <= snippet.utf8.count)
+                }
+            }
+            #expect((hits.first?["title"] as? String)?.contains("焊") == true)
+            let traditional = try jsonLines(try CLI.run(["search", "銲工", "--json", "-n", "5", "--index", "idx"], in: dir).stdout)
+            #expect(traditional.map { $0["id"] as? String } == hits.map { $0["id"] as? String })
+
+            let syntax = try CLI.run(["search", "title:(焊工", "--index", "idx"], in: dir)
+            #expect(syntax.status == 1)
+            #expect(syntax.stderr.contains("column 7"), "\(syntax.stderr)")
+
+            // Directory by skill as JSON: groups with shares in (0, 1].
+            let directory = try CLI.run(["directory", "--by", "skill", "--format", "json", "--index", "idx"], in: dir)
+            #expect(directory.status == 0, "\(directory.stderr)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(directory.stdout.utf8)) as? [String: Any])
+            #expect((report["facts"] as? [String: Any])?["postings"] as? Int == (try liveTitles(dir + "/idx")).count)
+
+            // Gaps against the example curriculum; a curriculum without skills is refused.
+            let curriculum = CLI.packageRoot.appendingPathComponent("docs/examples/curriculum.csv").path
+            let gaps = try CLI.run(["gaps", "--curriculum", curriculum, "--format", "md", "--index", "idx"], in: dir)
+            #expect(gaps.status == 0, "\(gaps.stderr)")
+            #expect(gaps.stdout.contains("|"))
+            try write("just words\nnothing here\n", to: dir + "/none.txt")
+            let none = try CLI.run(["gaps", "--curriculum", "none.txt", "--index", "idx"], in: dir)
+            #expect(none.status != 0)
+            #expect(none.stderr.contains("no recognisable skill"))
+
+            // Classify as JSON.
+            let classified = try jsonLines(try CLI.run(["classify", "数控车工", "電焊工", "--json"], in: dir).stdout)
+            #expect(classified.map { $0["code"] as? String } == ["6-18-01-01", "6-18-02-04"])
+        }
+    }
+}
