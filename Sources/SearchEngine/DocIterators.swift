@@ -191,14 +191,31 @@ final class PhraseIterator: DocIterator {
         doc = conjunction.doc
     }
     private func phraseFrequency() throws -> Int {
-        // Positions of the first term shifted by each term's offset must meet.
-        var starts = Set(try cursors[0].positions().map { $0 &- offsets[0] })
-        for (i, c) in cursors.enumerated().dropFirst() {
-            let next = Set(try c.positions().compactMap { $0 >= offsets[i] ? $0 - offsets[i] : nil })
-            starts.formIntersection(next)
-            if starts.isEmpty { return 0 }
-        }
-        return starts.count
+        try SearchEngine.phraseFrequency(cursors, offsets: offsets)
     }
     override var cost: Int { conjunction.cost }
+}
+
+/// How often the terms occur at consecutive positions (each at its offset in the phrase) in the document all
+/// `cursors` are on: the first term's positions are the candidates, the others are binary-searched.
+func phraseFrequency(_ cursors: [PostingsCursor], offsets: [UInt32]) throws -> Int {
+    let first = try cursors[0].positions()
+    var others: [[UInt32]] = []
+    others.reserveCapacity(cursors.count - 1)
+    for c in cursors.dropFirst() { others.append(try c.positions()) }
+    var count = 0
+    candidates: for p in first where p >= offsets[0] {
+        let start = p - offsets[0]
+        for (i, positions) in others.enumerated() {
+            let want = start + offsets[i + 1]
+            var lo = 0, hi = positions.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if positions[mid] < want { lo = mid + 1 } else { hi = mid }
+            }
+            if lo == positions.count || positions[lo] != want { continue candidates }
+        }
+        count += 1
+    }
+    return count
 }

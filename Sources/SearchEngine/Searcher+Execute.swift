@@ -243,30 +243,6 @@ extension Searcher {
         return (c.factor * options.bm25.tf(Double(freq), length: length, averageLength: c.averageLength), freq)
     }
 
-    /// How often the terms occur at consecutive positions (each at its offset) in the cursors' current document.
-    private func phraseFrequency(_ cursors: [PostingsCursor], offsets: [UInt32]) throws -> Int {
-        let first = try cursors[0].positions()
-        var others: [[UInt32]] = []
-        others.reserveCapacity(cursors.count - 1)
-        for c in cursors.dropFirst() { others.append(try c.positions()) }
-        var count = 0
-        candidates: for p in first where p >= offsets[0] {
-            let start = p - offsets[0]
-            for (i, positions) in others.enumerated() {
-                // Binary search: positions ascend.
-                let want = start + offsets[i + 1]
-                var lo = 0, hi = positions.count
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if positions[mid] < want { lo = mid + 1 } else { hi = mid }
-                }
-                if lo == positions.count || positions[lo] != want { continue candidates }
-            }
-            count += 1
-        }
-        return count
-    }
-
     /// The score of a document from its clauses' contributions: their sum in clause order (so every strategy
     /// gets the same value), times the coordination factor (matched words / query words)^c.
     ///
