@@ -47,10 +47,21 @@ public enum SearchStrategy: Sendable {
 /// Finds the best documents for a query in an index snapshot.
 ///
 /// Query words are analysed exactly as documents were. Each word becomes a BM25 clause per searched field
-/// (``SearchOptions/fieldWeights``), plus, for Chinese words, clauses for the longer dictionary terms that
-/// contain it at a lower weight (`工具` finds `工具箱`); each multi-word chunk is scored again as a phrase.
-/// The top *k* come from MaxScore pruning over per-segment term upper bounds, which returns exactly what
-/// scoring every matching document would; ties go to the earlier document.
+/// (``SearchOptions/fieldWeights``); each multi-word chunk is scored again as a phrase; a lexicon compound the
+/// words spell stands for them. Rare words also get the longer dictionary terms that contain them (`工具` finds
+/// `工具箱`) and the lexicon's synonyms and translations (`welder` finds `焊工`), which count only where the
+/// query's own words are missing. The sum is multiplied by the share of the query's words a document matches
+/// (coordination), so documents matching more of the query rank first.
+///
+/// The top *k* come from block-max MaxScore (bounds from each postings block's max frequency and min length,
+/// and from the coordination a candidate can still reach), which returns exactly what scoring every matching
+/// document would; ties go to the earlier document.
+///
+/// ```swift
+/// let searcher = try Searcher(snapshot: try IndexSnapshot(directory: "index"), analyzer: try Analyzer())
+/// let results = try searcher.search(try QueryParser().parse("数控车工 深圳 salary>=8000"), limit: 10)
+/// for hit in results.hits { print(hit.id, hit.score) }
+/// ```
 ///
 /// Not thread-safe (it owns an ICU session); make one per thread.
 public final class Searcher {
