@@ -27,6 +27,10 @@ public struct CSVReader {
     private var text: String
     private var index: Int = 0
     private var line: Int = 1
+    /// Streaming: the bytes read so far and not yet consumed, and where more come from.
+    private var buffer: [UInt8] = []
+    private var source: (() -> [UInt8]?)?
+    private var sourceDone = false
 
     public init(text: String) {
         // Read in place through the string's own UTF-8 storage rather than a copy of it.
@@ -35,25 +39,73 @@ public struct CSVReader {
         self.text = text
     }
 
-    /// The next row, or `nil` at the end. Blank lines are skipped.
-    public mutating func next() throws(Error) -> Row? {
-        let text = self.text
-        let result = text.utf8.withContiguousStorageIfAvailable { bytes in
-            Result { () throws(Error) -> Row? in try next(bytes) }
-        }!
-        return try result.get()
+    /// Reads UTF-8 CSV as it arrives: `chunks` returns the next bytes of the input, or `nil` at its end. Memory
+    /// stays near one chunk plus the longest row, however large the file.
+    public init(chunks: @escaping () -> [UInt8]?) {
+        text = ""
+        source = chunks
     }
 
-    private mutating func next(_ bytes: UnsafeBufferPointer<UInt8>) throws(Error) -> Row? {
+    /// The next row, or `nil` at the end. Blank lines are skipped.
+    public mutating func next() throws(Error) -> Row? {
+        guard source != nil else {
+            let text = self.text
+            let result = text.utf8.withContiguousStorageIfAvailable { bytes in
+                Result { () throws(Error) -> Parse in try parse(bytes, final: true) }
+            }!
+            if case .row(let row) = try result.get() { return row }
+            return nil
+        }
+        while true {
+            let buffer = self.buffer
+            let final = sourceDone
+            let result = buffer.withUnsafeBufferPointer { bytes in
+                Result { () throws(Error) -> Parse in try parse(bytes, final: final) }
+            }
+            switch try result.get() {
+            case .row(let row): return row
+            case .end: return nil
+            case .incomplete: refill()
+            }
+        }
+    }
+
+    /// Drops the consumed bytes and appends the next chunk (or notes the end of the input).
+    private mutating func refill() {
+        if index > 0 {
+            buffer.removeFirst(index)
+            index = 0
+        }
+        if let chunk = source?(), !chunk.isEmpty {
+            buffer.append(contentsOf: chunk)
+        } else {
+            sourceDone = true
+        }
+    }
+
+    private enum Parse {
+        case row(Row)
+        case end
+        /// The buffer ends inside a row and more input may follow; nothing was consumed.
+        case incomplete
+    }
+
+    private mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool) throws(Error) -> Parse {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         // Skip blank lines between rows.
         while index < bytes.count, bytes[index] == lf || bytes[index] == cr {
-            if bytes[index] == lf { line += 1 }
+            if bytes[index] == cr && index + 1 == bytes.count && !final { return .incomplete }
+            if bytes[index] == lf || !(index + 1 < bytes.count && bytes[index + 1] == lf) { line += 1 }
             index += 1
         }
-        guard index < bytes.count else { return nil }
+        guard index < bytes.count else { return final ? .end : .incomplete }
         let startLine = line
         let startIndex = index
+        func incomplete() -> Parse {
+            index = startIndex
+            line = startLine
+            return .incomplete
+        }
         var fields: [String] = []
         var field: [UInt8] = []
         var inQuotes = false
@@ -62,6 +114,7 @@ public struct CSVReader {
             let b = bytes[index]
             if inQuotes {
                 if b == quote {
+                    if index + 1 == bytes.count && !final { return incomplete() }
                     if index + 1 < bytes.count, bytes[index + 1] == quote {
                         field.append(quote)
                         index += 2
@@ -83,11 +136,12 @@ public struct CSVReader {
                 fieldWasQuoted = false
                 index += 1
             case lf, cr:
+                if b == cr && index + 1 == bytes.count && !final { return incomplete() }
                 index += 1
                 if b == cr, index < bytes.count, bytes[index] == lf { index += 1 }
                 line += 1
                 fields.append(String(decoding: field, as: UTF8.self))
-                return Row(fields: fields, line: startLine)
+                return .row(Row(fields: fields, line: startLine))
             case quote where field.isEmpty && !fieldWasQuoted:
                 inQuotes = true
                 fieldWasQuoted = true
@@ -98,6 +152,7 @@ public struct CSVReader {
                 index += 1
             }
         }
+        if !final { return incomplete() }
         if inQuotes {
             // Resume after the row's first line so one stray quote loses one line, not the rest of the file.
             index = startIndex
@@ -107,6 +162,6 @@ public struct CSVReader {
             throw Error(line: startLine, reason: "a quoted field is not closed before the end of the file")
         }
         fields.append(String(decoding: field, as: UTF8.self))
-        return Row(fields: fields, line: startLine)
+        return .row(Row(fields: fields, line: startLine))
     }
 }

@@ -131,13 +131,21 @@ public struct RecordReader: Sendable {
     /// - Throws: ``CorpusError`` when the file as a whole cannot be read: it cannot be opened, its format
     ///   is unknown, a CSV has no header or no text column, a JSON array is malformed, or (strict)
     ///   it holds undecodable bytes.
+    ///   - streamingThreshold: UTF-8 CSV files at least this large are read in chunks (for tests).
     public func read(
-        fileAt path: String, displayPath: String, strict: Bool = false, record: (Record) throws -> Void,
+        fileAt path: String, displayPath: String, strict: Bool = false,
+        streamingThreshold: Int = RecordReader.streamingThreshold, record: (Record) throws -> Void,
         issue: (RecordIssue) -> Void
     ) throws {
         guard let format = Self.format(ofPath: path) ?? Self.format(ofPath: displayPath) else {
             throw CorpusError.unreadable(
                 path: displayPath, reason: "its extension is not one of .csv, .tsv, .jsonl, .ndjson, .json, .txt, .md")
+        }
+        // A large UTF-8 CSV streams through the reader in chunks, so memory does not grow with the file.
+        if format == .csv, Self.fileExtension(displayPath) != "tsv",
+           let stream = try Self.utf8Stream(path, threshold: streamingThreshold) {
+            try readDelimited("", tabs: false, path: displayPath, stream: stream, record: record, issue: issue)
+            return
         }
         // Decode inside a scope so the raw bytes are freed before parsing: a large CSV is then held once
         // as text, not three times.
@@ -205,13 +213,39 @@ public struct RecordReader: Sendable {
         }
     }
 
+    /// Files at least this large are streamed when they are UTF-8 CSV.
+    public static let streamingThreshold = 32 << 20
+
+    /// A chunked reader over a large UTF-8 CSV file (its BOM skipped), or `nil` when the file is small or its
+    /// first megabyte is not UTF-8 (GB18030 and UTF-16 files are decoded whole, with detection).
+    static func utf8Stream(_ path: String, threshold: Int = streamingThreshold) throws -> CSVReader? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = (attributes[.size] as? NSNumber)?.intValue, size >= threshold,
+              let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        var first = [UInt8](handle.readData(ofLength: 1 << 20))
+        if first.starts(with: [0xFF, 0xFE]) || first.starts(with: [0xFE, 0xFF]) { return nil }
+        if first.starts(with: [0xEF, 0xBB, 0xBF]) { first.removeFirst(3) }
+        // The chunk may end inside a character: judge it without its last three bytes.
+        guard String(validating: first.dropLast(3), as: UTF8.self) != nil else { return nil }
+        var pending: [UInt8]? = first
+        return CSVReader(chunks: {
+            if let chunk = pending {
+                pending = nil
+                return chunk
+            }
+            let data = handle.readData(ofLength: 4 << 20)
+            return data.isEmpty ? nil : [UInt8](data)
+        })
+    }
+
     // MARK: - CSV and TSV
 
     private func readDelimited(
-        _ text: String, tabs: Bool, path: String, record: (Record) throws -> Void, issue: (RecordIssue) -> Void
+        _ text: String, tabs: Bool, path: String, stream: CSVReader? = nil, record: (Record) throws -> Void,
+        issue: (RecordIssue) -> Void
     ) throws {
-        var csv = tabs ? nil : CSVReader(text: text)
-        var tsv = tabs ? TSVReader(text: text) : nil
+        var csv = stream ?? (tabs ? nil : CSVReader(text: text))
+        var tsv = tabs && stream == nil ? TSVReader(text: text) : nil
         func nextRow() throws(CSVReader.Error) -> CSVReader.Row? {
             if tsv != nil { return tsv!.next() }
             return try csv!.next()

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TalentDirectory
+import TestSupport
 
 struct CSVReaderTests {
     func rows(_ text: String) throws -> [CSVReader.Row] {
@@ -29,5 +30,71 @@ struct CSVReaderTests {
         }
         let next = try reader.next()
         #expect(next == CSVReader.Row(fields: ["2", "3"], line: 3))
+    }
+}
+
+struct StreamingCSVReaderTests {
+    /// Rows and errors of a reader, in order.
+    func drain(_ reader: inout CSVReader) -> [String] {
+        var out: [String] = []
+        while true {
+            do {
+                guard let row = try reader.next() else { break }
+                out.append("\(row.line):\(row.fields)")
+            } catch {
+                out.append("error \(error)")
+            }
+        }
+        return out
+    }
+
+    static let texts = [
+        "职位,描述,地区\r\n焊工,\"会二保焊, 氩弧焊\n持证\"\"优先\"\"\",广东·佛山\r\n\n电工,,\n",
+        "a,b\n1,\"oops\n2,3\n",
+        "a,\"\"\"\",c\r\n\r\n\r\nx,y,z",
+        "only\n",
+        "",
+    ]
+
+    @Test(arguments: texts)
+    func chunkedInputGivesTheSameRowsAsWholeText(_ text: String) {
+        var whole = CSVReader(text: text)
+        let expected = drain(&whole)
+        for size in [1, 2, 3, 5, 8, 64] {
+            var bytes = Array(text.utf8)[...]
+            var reader = CSVReader(chunks: {
+                guard !bytes.isEmpty else { return nil }
+                let chunk = Array(bytes.prefix(size))
+                bytes = bytes.dropFirst(size)
+                return chunk
+            })
+            #expect(drain(&reader) == expected, "chunks of \(size)")
+        }
+    }
+}
+
+struct StreamedFileTests {
+    @Test func aStreamedCSVFileGivesTheSameRecordsAsAWholeOne() throws {
+        try TemporaryDirectory.with { dir in
+            var text = "\u{FEFF}职位,描述,地区,最低薪资\n"
+            for i in 0..<3000 {
+                text += "焊工\(i),\"会二保焊, 氩弧焊\n持证\"\"优先\"\"\",广东·佛山,\(5000 + i)\n"
+                if i % 500 == 0 { text += "ragged,row\n" }
+            }
+            let path = dir + "/big.csv"
+            try text.write(toFile: path, atomically: false, encoding: .utf8)
+            func read(threshold: Int) throws -> ([Record], [RecordIssue]) {
+                var records: [Record] = [], issues: [RecordIssue] = []
+                try RecordReader().read(fileAt: path, displayPath: "big.csv", streamingThreshold: threshold,
+                                        record: { records.append($0) }, issue: { issues.append($0) })
+                return (records, issues)
+            }
+            let whole = try read(threshold: Int.max)
+            let streamed = try read(threshold: 1)
+            #expect(whole.0.count == 3000)
+            #expect(streamed.0 == whole.0)
+            #expect(streamed.1 == whole.1)
+            #expect(streamed.1.count == 6)
+        }
     }
 }
