@@ -283,21 +283,28 @@ struct OccupationTitle {
 
 /// Whether `text` contains `part`, comparing UTF-8 bytes (exact, no Unicode folding).
 func has(_ text: String, _ part: String) -> Bool {
-    var text = text, part = part
-    return text.withUTF8 { t in
-        part.withUTF8 { p in
-            guard let first = p.first, p.count <= t.count else { return p.isEmpty }
-            var i = 0
-            let last = t.count - p.count
-            while i <= last {
-                if t[i] == first {
-                    var k = 1
-                    while k < p.count && t[i + k] == p[k] { k += 1 }
-                    if k == p.count { return true }
-                }
-                i += 1
-            }
-            return false
+    // Native strings lend their UTF-8 storage without a copy.
+    if let found = text.utf8.withContiguousStorageIfAvailable({ t in
+        part.utf8.withContiguousStorageIfAvailable { p in contains(t, p) }
+    }), let found { return found }
+    return contains(Array(text.utf8), Array(part.utf8))
+}
+
+private func contains(_ t: UnsafeBufferPointer<UInt8>, _ p: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let first = p.first, p.count <= t.count else { return p.isEmpty }
+    var i = 0
+    let last = t.count - p.count
+    while i <= last {
+        if t[i] == first {
+            var k = 1
+            while k < p.count && t[i + k] == p[k] { k += 1 }
+            if k == p.count { return true }
         }
+        i += 1
     }
+    return false
+}
+
+private func contains(_ t: [UInt8], _ p: [UInt8]) -> Bool {
+    t.withUnsafeBufferPointer { tb in p.withUnsafeBufferPointer { pb in contains(tb, pb) } }
 }
