@@ -119,7 +119,13 @@ extension Talent {
             }
             if !json {
                 if results.hits.isEmpty && n > 0 { print(offset > 0 ? "no more matching postings" : "no matching postings") }
-                if let total = results.totalMatches { print("\(total) matching posting(s)") }
+                // The pruned search does not count what it skips; count the matches for the reader.
+                var total = results.totalMatches ?? 0
+                if results.totalMatches == nil { try searcher.forEachMatch(parsed) { _, _ in total += 1 } }
+                if total > 0 {
+                    let shown = results.hits.isEmpty ? "" : "showing \(offset + 1)-\(offset + results.hits.count) of "
+                    print("\(shown)\(total) matching posting(s)")
+                }
                 for f in facet {
                     let values = (results.facets[f] ?? []).prefix(15).map { "\($0.value) \($0.count)" }
                     print("\(f): " + (values.isEmpty ? "(none)" : values.joined(separator: " · ")))

@@ -30,6 +30,12 @@ struct CommandsTests {
             let traditional = try jsonLines(try CLI.run(["search", "銲工", "--json", "-n", "5", "--index", "idx"], in: dir).stdout)
             #expect(traditional.map { $0["id"] as? String } == hits.map { $0["id"] as? String })
 
+            // Text output counts all matches, the same number facets count.
+            let text = try CLI.run(["search", "焊工", "-n", "2", "--index", "idx"], in: dir)
+            let faceted = try CLI.run(["search", "焊工", "-n", "0", "--facet", "region", "--index", "idx"], in: dir)
+            let total = faceted.stdout.split(separator: "\n").first.map { String($0.split(separator: " ")[0]) } ?? "?"
+            #expect(text.stdout.contains("showing 1-2 of \(total) matching posting(s)"), "\(text.stdout)")
+
             let syntax = try CLI.run(["search", "title:(焊工", "--index", "idx"], in: dir)
             #expect(syntax.status == 1)
             #expect(syntax.stderr.contains("column 7"), "\(syntax.stderr)")
