@@ -262,17 +262,7 @@ public final class PostingsCursor {
             try loadBlock(b, previous: Int64(blockLastDoc[b - 1]))
             doc = docs[0]
         }
-        while doc < target {
-            index += 1
-            if index >= blockLength {
-                if block + 1 >= blockCount {
-                    doc = Self.noMoreDocs
-                    return doc
-                }
-                try loadBlock(block + 1, previous: Int64(docs[blockLength - 1]))
-            }
-            doc = docs[index]
-        }
+        while doc < target { try next() }
         return doc
     }
 
