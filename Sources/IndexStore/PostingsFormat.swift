@@ -122,7 +122,9 @@ struct PostingsEncoder {
 
 /// Iterates one term's postings in a segment, with skipping and lazy positions.
 ///
-/// ``doc`` is ``PostingsCursor/noMoreDocs`` once exhausted.
+/// ``doc`` is ``PostingsCursor/noMoreDocs`` once exhausted. The decoded block and the skip table live in
+/// memory the cursor owns (no arrays), so stepping through postings makes no reference-counting or
+/// uniqueness checks.
 public final class PostingsCursor {
     public static let noMoreDocs = UInt32.max
 
@@ -132,17 +134,17 @@ public final class PostingsCursor {
     private let positionsFile: UnsafeRawBufferPointer
     private let file: String
 
-    // Skip table, one entry per block.
-    private var blockLastDoc: [UInt32] = []
-    private var blockDocStart: [Int] = []
-    private var blockPosStart: [Int] = []
-    private var blockMaxFreqs: [UInt32] = []
-    private var blockMinNorms: [UInt32] = []
     private let blockCount: Int
+    /// The decoded current block: `docs` (128), then `freqs` (128).
+    private let docs: UnsafeMutablePointer<UInt32>
+    private let freqs: UnsafeMutablePointer<UInt32>
+    // Skip table, one entry per block: last document, max frequency, min norm; doc and position starts.
+    private let blockLastDoc: UnsafeMutablePointer<UInt32>
+    private let blockMaxFreqs: UnsafeMutablePointer<UInt32>
+    private let blockMinNorms: UnsafeMutablePointer<UInt32>
+    private let blockDocStart: UnsafeMutablePointer<Int>
+    private let blockPosStart: UnsafeMutablePointer<Int>
 
-    // The decoded current block.
-    private var docs = [UInt32](repeating: 0, count: PostingsFormat.blockSize)
-    private var freqs = [UInt32](repeating: 0, count: PostingsFormat.blockSize)
     private var block = -1
     private var blockLength = 0
     private var index = 0
@@ -151,7 +153,9 @@ public final class PostingsCursor {
     private var posIndex = 0
 
     public private(set) var doc: UInt32 = 0
-    private var cachedPositions: [UInt32] = []
+    private var positionBuffer: UnsafeMutablePointer<UInt32>
+    private var positionCapacity = 16
+    private var positionCount = 0
     private var cachedPositionsDoc = UInt32.max
 
     init(info: TermInfo, postings: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer, file: String) throws(IndexError) {
@@ -161,34 +165,40 @@ public final class PostingsCursor {
         self.positionsFile = positions
         self.file = file
         let bs = PostingsFormat.blockSize
-        blockCount = (info.docFreq + bs - 1) / bs
+        let blockCount = max(1, (info.docFreq + bs - 1) / bs)
+        self.blockCount = blockCount
+        let words = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * bs + 3 * blockCount)
+        docs = words
+        freqs = words + bs
+        blockLastDoc = words + 2 * bs
+        blockMaxFreqs = blockLastDoc + blockCount
+        blockMinNorms = blockMaxFreqs + blockCount
+        let starts = UnsafeMutablePointer<Int>.allocate(capacity: 2 * blockCount)
+        blockDocStart = starts
+        blockPosStart = starts + blockCount
+        positionBuffer = .allocate(capacity: 16)
         var r = ByteReader(postings, offset: info.postingsOffset, file: file)
         if blockCount > 1 {
-            blockLastDoc.reserveCapacity(blockCount)
             var last: UInt64 = 0
-            var docBytes: [Int] = []
-            var posBytes: [Int] = []
-            for _ in 0..<blockCount {
-                last += try r.vint()
-                blockLastDoc.append(UInt32(truncatingIfNeeded: last))
-                docBytes.append(try r.int())
-                posBytes.append(try r.int())
-                blockMaxFreqs.append(UInt32(truncatingIfNeeded: try r.vint()))
-                blockMinNorms.append(UInt32(truncatingIfNeeded: try r.vint()))
-            }
-            var d = r.offset, p = info.positionsOffset
+            var d = 0, p = info.positionsOffset
             for b in 0..<blockCount {
-                blockDocStart.append(d)
-                blockPosStart.append(p)
-                d += docBytes[b]
-                p += posBytes[b]
+                last += try r.vint()
+                blockLastDoc[b] = UInt32(truncatingIfNeeded: last)
+                // Byte counts for now; turned into starts below, once the table's end is known.
+                blockDocStart[b] = d
+                d += try r.int()
+                blockPosStart[b] = p
+                p += try r.int()
+                blockMaxFreqs[b] = UInt32(truncatingIfNeeded: try r.vint())
+                blockMinNorms[b] = UInt32(truncatingIfNeeded: try r.vint())
             }
+            for b in 0..<blockCount { blockDocStart[b] += r.offset }
         } else {
-            blockLastDoc = [0]
-            blockDocStart = [r.offset]
-            blockPosStart = [info.positionsOffset]
-            blockMaxFreqs = [UInt32(info.maxFreq)]
-            blockMinNorms = [UInt32(info.minNorm)]
+            blockLastDoc[0] = Self.noMoreDocs - 1
+            blockDocStart[0] = r.offset
+            blockPosStart[0] = info.positionsOffset
+            blockMaxFreqs[0] = UInt32(truncatingIfNeeded: info.maxFreq)
+            blockMinNorms[0] = UInt32(truncatingIfNeeded: info.minNorm)
         }
         if info.docFreq == 0 {
             doc = Self.noMoreDocs
@@ -198,6 +208,16 @@ public final class PostingsCursor {
         }
     }
 
+    deinit {
+        docs.deallocate()
+        blockDocStart.deallocate()
+        positionBuffer.deallocate()
+    }
+
+    private func corrupt(_ offset: Int) -> IndexError {
+        .corrupt(file: file, reason: "read past the end at byte \(offset)")
+    }
+
     private func loadBlock(_ b: Int, previous: Int64) throws(IndexError) {
         let bs = PostingsFormat.blockSize
         block = b
@@ -205,32 +225,82 @@ public final class PostingsCursor {
         index = 0
         posOffset = blockPosStart[b]
         posIndex = 0
-        var r = ByteReader(postings, offset: blockDocStart[b], file: file)
+        let base = postings.baseAddress!
+        let size = postings.count
+        var o = blockDocStart[b]
         if blockLength == bs {
-            let dbits = Int(try r.u8())
-            try docs.withUnsafeMutableBufferPointer { p throws(IndexError) in try r.unpack(into: p.baseAddress!, count: bs, bits: dbits) }
-            let fbits = Int(try r.u8())
-            try freqs.withUnsafeMutableBufferPointer { p throws(IndexError) in try r.unpack(into: p.baseAddress!, count: bs, bits: fbits) }
-            var prev = previous
+            guard o >= 0, o < size else { throw corrupt(o) }
+            let dbits = Int(base.load(fromByteOffset: o, as: UInt8.self))
+            o += 1
+            o = try unpack(base, size, at: o, into: docs, bits: dbits)
+            guard o < size else { throw corrupt(o) }
+            let fbits = Int(base.load(fromByteOffset: o, as: UInt8.self))
+            o += 1
+            _ = try unpack(base, size, at: o, into: freqs, bits: fbits)
+            var prev = UInt32(truncatingIfNeeded: previous)
             for i in 0..<bs {
-                let d = prev + 1 + Int64(docs[i])
-                docs[i] = UInt32(truncatingIfNeeded: d)
-                prev = d
-                freqs[i] += 1
+                prev = prev &+ 1 &+ docs[i]
+                docs[i] = prev
+                freqs[i] &+= 1
             }
         } else {
-            var prev = previous
+            var prev = UInt32(truncatingIfNeeded: previous)
             for i in 0..<blockLength {
-                let d = prev + 1 + Int64(try r.vint())
-                docs[i] = UInt32(truncatingIfNeeded: d)
-                prev = d
-                freqs[i] = UInt32(truncatingIfNeeded: try r.vint()) + 1
+                prev = prev &+ 1 &+ UInt32(truncatingIfNeeded: try vint(base, size, &o))
+                docs[i] = prev
+                freqs[i] = UInt32(truncatingIfNeeded: try vint(base, size, &o)) &+ 1
             }
         }
     }
 
+    @inline(__always)
+    private func vint(_ base: UnsafeRawPointer, _ size: Int, _ o: inout Int) throws(IndexError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard o < size, shift < 64 else { throw corrupt(o) }
+            let byte = base.load(fromByteOffset: o, as: UInt8.self)
+            o += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+        }
+    }
+
+    /// Unpacks 128 values of `bits` bits at byte `o`; returns the offset after them.
+    @inline(__always)
+    private func unpack(_ base: UnsafeRawPointer, _ size: Int, at o: Int, into out: UnsafeMutablePointer<UInt32>,
+                        bits: Int) throws(IndexError) -> Int {
+        let count = PostingsFormat.blockSize
+        guard bits > 0 else {
+            out.update(repeating: 0, count: count)
+            return o
+        }
+        guard bits <= 32 else { throw IndexError.corrupt(file: file, reason: "bit width \(bits) at byte \(o)") }
+        let byteCount = (count * bits + 7) / 8
+        guard o + byteCount <= size else { throw corrupt(o) }
+        let mask: UInt64 = bits == 32 ? 0xFFFF_FFFF : (1 << UInt64(bits)) - 1
+        let shift = UInt64(bits)
+        var acc: UInt64 = 0
+        var filled = 0
+        var p = base + o
+        for i in 0..<count {
+            while filled < bits {
+                acc |= UInt64(p.load(as: UInt8.self)) << UInt64(filled)
+                p += 1
+                filled += 8
+            }
+            out[i] = UInt32(truncatingIfNeeded: acc & mask)
+            acc >>= shift
+            filled -= bits
+        }
+        return o + byteCount
+    }
+
     /// The frequency of the term in the current document.
-    public var freq: UInt32 { freqs[index] }
+    public var freq: UInt32 {
+        @inline(__always) get { freqs[index] }
+    }
 
     /// Moves to the next document; returns it, or ``noMoreDocs``.
     @discardableResult
@@ -252,7 +322,7 @@ public final class PostingsCursor {
     @discardableResult
     public func advance(to target: UInt32) throws(IndexError) -> UInt32 {
         guard doc < target else { return doc }
-        if blockCount > 1 && target > blockLastDoc[block] {
+        if target > blockLastDoc[block] {
             var b = block + 1
             while b < blockCount && blockLastDoc[b] < target { b += 1 }
             if b >= blockCount {
@@ -260,9 +330,13 @@ public final class PostingsCursor {
                 return doc
             }
             try loadBlock(b, previous: Int64(blockLastDoc[b - 1]))
-            doc = docs[0]
         }
-        while doc < target { try next() }
+        // Scan the decoded documents (only a single block's may all lie below the target).
+        var i = index
+        let n = blockLength
+        while i < n && docs[i] < target { i += 1 }
+        index = i
+        doc = i < n ? docs[i] : Self.noMoreDocs
         return doc
     }
 
@@ -276,24 +350,45 @@ public final class PostingsCursor {
         return (blockLastDoc[b], blockMaxFreqs[b], blockMinNorms[b])
     }
 
-    /// The positions of the term in the current document.
-    public func positions() throws(IndexError) -> [UInt32] {
-        if posIndex == index + 1, cachedPositionsDoc == doc { return cachedPositions }
-        var r = ByteReader(positionsFile, offset: posOffset, file: file)
+    /// The positions of the term in the current document, valid until the cursor moves or this is called
+    /// on another document.
+    public func positionsBuffer() throws(IndexError) -> UnsafeBufferPointer<UInt32> {
+        if posIndex == index + 1, cachedPositionsDoc == doc {
+            return UnsafeBufferPointer(start: positionBuffer, count: positionCount)
+        }
+        let base = positionsFile.baseAddress!
+        let size = positionsFile.count
+        var o = posOffset
         while posIndex < index {
-            for _ in 0..<freqs[posIndex] { _ = try r.vint() }
+            // Skip the positions of the documents before the current one: count the vints' last bytes.
+            var n = Int(freqs[posIndex])
+            while n > 0 {
+                guard o < size else { throw corrupt(o) }
+                if base.load(fromByteOffset: o, as: UInt8.self) < 0x80 { n -= 1 }
+                o += 1
+            }
             posIndex += 1
         }
-        // Reuses the buffer: once the caller has dropped the last result, no allocation per document.
-        cachedPositions.removeAll(keepingCapacity: true)
-        var p: UInt32 = 0
-        for _ in 0..<freqs[index] {
-            p &+= UInt32(truncatingIfNeeded: try r.vint())
-            cachedPositions.append(p)
+        let n = Int(freqs[index])
+        if n > positionCapacity {
+            positionBuffer.deallocate()
+            positionCapacity = max(n, 2 * positionCapacity)
+            positionBuffer = .allocate(capacity: positionCapacity)
         }
-        posOffset = r.offset
+        var p: UInt32 = 0
+        for k in 0..<n {
+            p &+= UInt32(truncatingIfNeeded: try vint(base, size, &o))
+            positionBuffer[k] = p
+        }
+        positionCount = n
+        posOffset = o
         posIndex = index + 1
         cachedPositionsDoc = doc
-        return cachedPositions
+        return UnsafeBufferPointer(start: positionBuffer, count: n)
+    }
+
+    /// The positions of the term in the current document.
+    public func positions() throws(IndexError) -> [UInt32] {
+        Array(try positionsBuffer())
     }
 }

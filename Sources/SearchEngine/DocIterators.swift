@@ -199,23 +199,26 @@ final class PhraseIterator: DocIterator {
 /// How often the terms occur at consecutive positions (each at its offset in the phrase) in the document all
 /// `cursors` are on: the first term's positions are the candidates, the others are binary-searched.
 func phraseFrequency(_ cursors: [PostingsCursor], offsets: [UInt32]) throws -> Int {
-    let first = try cursors[0].positions()
-    var others: [[UInt32]] = []
-    others.reserveCapacity(cursors.count - 1)
-    for c in cursors.dropFirst() { others.append(try c.positions()) }
-    var count = 0
-    candidates: for p in first where p >= offsets[0] {
-        let start = p - offsets[0]
-        for (i, positions) in others.enumerated() {
-            let want = start + offsets[i + 1]
-            var lo = 0, hi = positions.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if positions[mid] < want { lo = mid + 1 } else { hi = mid }
+    let first = try cursors[0].positionsBuffer()
+    let n = cursors.count
+    return try withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt32>.self, capacity: max(1, n - 1)) { others in
+        for i in 1..<max(1, n) { others[i - 1] = try cursors[i].positionsBuffer() }
+        var count = 0
+        let o0 = offsets[0]
+        candidates: for p in first where p >= o0 {
+            let start = p - o0
+            for i in 1..<max(1, n) {
+                let positions = others[i - 1]
+                let want = start + offsets[i]
+                var lo = 0, hi = positions.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if positions[mid] < want { lo = mid + 1 } else { hi = mid }
+                }
+                if lo == positions.count || positions[lo] != want { continue candidates }
             }
-            if lo == positions.count || positions[lo] != want { continue candidates }
+            count += 1
         }
-        count += 1
+        return count
     }
-    return count
 }
