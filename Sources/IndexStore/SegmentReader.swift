@@ -83,6 +83,9 @@ public final class SegmentReader: @unchecked Sendable {
     @inline(__always)
     public func norm(field: Int, doc: Int) -> Int { Int(values.norm(field: field, doc: doc)) }
 
+    /// The field lengths of `field`: a little-endian `UInt16` per document (valid while the reader lives).
+    public func norms(field: Int) -> UnsafeRawBufferPointer { values.norms[field] }
+
     /// Paths of the segment's files.
     public var filePaths: [(FileFormat.Kind, String)] { files.map { ($0.key, $0.value.path) }.sorted { $0.1 < $1.1 } }
 

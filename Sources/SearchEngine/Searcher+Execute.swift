@@ -116,6 +116,8 @@ extension Searcher {
             let clauses = try bind(plan, stats: stats, segment: segment)
             if !countAll, let union {
                 try maxScore(segment: s, reader: segment, plan: plan, clauses: clauses, union: union, top: &top)
+            } else if !countAll {
+                try prunedMatches(segment: s, reader: segment, plan: plan, clauses: clauses, top: &top)
             } else {
                 try exhaustive(segment: s, reader: segment, plan: plan, clauses: clauses, top: &top, total: &total,
                                facets: facets, counts: &counts)
@@ -362,6 +364,92 @@ extension Searcher {
                 for (name, column) in facetColumns {
                     for value in column?.strings(Int(doc)) ?? [] { counts[name, default: [:]][value, default: 0] += 1 }
                 }
+            }
+            doc = try matcher.next()
+        }
+    }
+
+    /// Scores the documents the match tree finds (a conjunction, say) with block-max bounds: a window of
+    /// documents where every clause stays in one postings block is passed over whole when the clauses' block
+    /// bounds together cannot beat the k-th score, and a document stops being scored once its clauses so far
+    /// and the bounds of the rest cannot. Coordination only lowers a score, so the bounds hold; the scores of
+    /// the documents kept are those ``exhaustive`` computes.
+    private func prunedMatches(segment s: Int, reader: SegmentReader, plan: QueryPlan, clauses: [SegmentClause],
+                               top: inout TopK) throws {
+        let matcher = try iterator(plan.match, clauses: clauses, reader: reader)
+        try matcher.start()
+        let n = clauses.count
+        guard n > 0 else {
+            // Nothing scores (filters or negations alone): every match scores 0.
+            var doc = matcher.doc
+            while doc != DocIterator.end && top.heap.count < top.k {
+                if !reader.isDeleted(Int(doc)) {
+                    top.insert(.init(score: finalScore(UnsafeMutableBufferPointer(start: nil, count: 0), plan: plan),
+                                     segment: s, doc: Int(doc)))
+                }
+                doc = try matcher.next()
+            }
+            return
+        }
+        let parts = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        let windowBound = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        var order = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
+        let suffix = UnsafeMutableBufferPointer<Double>.allocate(capacity: n + 1)
+        defer {
+            parts.deallocate()
+            windowBound.deallocate()
+            order.deallocate()
+            suffix.deallocate()
+        }
+        for i in 0..<n { order[i] = i }
+        let bm25 = options.bm25
+        let end = DocIterator.end
+        var windowEnd: UInt32 = 0
+        var doc = matcher.doc
+        while doc != end {
+            if doc >= windowEnd {
+                var last = end
+                for i in 0..<n {
+                    let c = clauses[i]
+                    if let cursor = c.cursor {
+                        if cursor.doc != end, let block = cursor.shallowBlock(for: doc) {
+                            windowBound[i] = c.factor * bm25.tf(Double(block.maxFreq), length: Double(block.minNorm),
+                                                                averageLength: c.averageLength) * (1 + 1e-9)
+                            last = min(last, block.lastDoc)
+                        } else {
+                            windowBound[i] = 0
+                        }
+                    } else {
+                        windowBound[i] = c.upperBound
+                    }
+                }
+                windowEnd = last == end ? end : last + 1
+                // Highest bounds first, so a document is given up on as early as possible.
+                order.sort { windowBound[$0] > windowBound[$1] }
+                suffix[n] = 0
+                for k in stride(from: n - 1, through: 0, by: -1) { suffix[k] = suffix[k + 1] + windowBound[order[k]] }
+                if suffix[0] <= top.threshold {
+                    // No document of the window can enter the top k.
+                    doc = windowEnd == end ? end : try matcher.advance(to: windowEnd)
+                    continue
+                }
+            }
+            if !reader.isDeleted(Int(doc)) {
+                let theta = top.threshold
+                var partial = 0.0
+                var pruned = false
+                for i in 0..<n { parts[i] = 0 }
+                for k in 0..<n {
+                    if partial + suffix[k] <= theta {
+                        pruned = true
+                        break
+                    }
+                    let i = order[k]
+                    let v = try contribution(clauses[i], doc: doc, reader: reader).score
+                    parts[i] = v
+                    partial += v
+                }
+                if !pruned { top.insert(.init(score: finalScore(parts, plan: plan), segment: s, doc: Int(doc))) }
             }
             doc = try matcher.next()
         }
