@@ -74,6 +74,8 @@ public final class OccupationClassifier {
     package struct Tuning: Sendable {
         /// Added when the longest form found ends a segment (the head of the title).
         package var headBonus = 0.45
+        /// Multiplies a form of another kind found before a head word that names one (轴承 in 轴承工程师).
+        package var modifier = 0.5
         /// Per character of the occupation's other forms found apart from the longest.
         package var coverage = 0.3
         /// Multiplies forms found inside brackets.
@@ -209,9 +211,18 @@ public final class OccupationClassifier {
             var best: [Int: (score: Double, start: Int, end: Int, form: Int)] = [:]
             var covered: [Int: [Bool]] = [:]
             let matches = aliases.matches(in: segment)
+            // A head word naming a kind (轴承工程师: an engineer) makes the words before it a qualifier: an
+            // occupation of another kind found there (轴承制造工) counts less, and none may end inside the head
+            // (水泵工 in 水泵工程师).
+            let head = Self.kindHead(segment)
             for m in matches {
                 let form = aliases.forms[m.form]
-                let s = m.weight + (m.end == segment.count ? t.headBonus : 0)
+                var weight = m.weight
+                if let (h, kinds) = head, m.start < h, m.end < segment.count {
+                    if m.end > h { continue }
+                    if !kinds.contains(where: { catalog.occupations[form.occupation].code.hasPrefix($0) }) { weight *= t.modifier }
+                }
+                let s = weight + (m.end == segment.count ? t.headBonus : 0)
                 if best[form.occupation].map({ s > $0.score }) ?? true { best[form.occupation] = (s, m.start, m.end, m.form) }
                 var cover = covered[form.occupation] ?? [Bool](repeating: false, count: segment.count)
                 for k in m.start..<m.end { cover[k] = true }
@@ -317,6 +328,20 @@ public final class OccupationClassifier {
             i += 1
         }
         return false
+    }
+
+    /// Head words whose kind outranks the qualifiers before them: an engineer or technician of a product or
+    /// material (轴承工程师, 特气工程师) is an engineering professional, not its production worker.
+    static let kindHeads: Set<[Unicode.Scalar]> = [Array("工程师".unicodeScalars), Array("技术员".unicodeScalars)]
+
+    /// Where the head word ending `segment` starts and the code prefixes it names, when words precede it and
+    /// the head is one of ``kindHeads``.
+    static func kindHead(_ segment: [Unicode.Scalar]) -> (start: Int, kinds: [String])? {
+        for (head, prefixes) in headWords where segment.count > head.count && segment.suffix(head.count).elementsEqual(head) {
+            guard kindHeads.contains(head) else { return nil }
+            return (segment.count - head.count, prefixes)
+        }
+        return nil
     }
 
     /// The code prefixes the head word ending `segment` names, if any.

@@ -28,7 +28,7 @@ struct ClassifyBench: ParsableCommand {
     @Option(help: "Write every title with its expected and predicted codes here (TSV).")
     var dump: String?
 
-    @Option(help: "Ranking weights to try: headBonus, coverage, bracketed, employer, laterSegment, engine, headKind, middleVote, voteWindow, levelPenalty, candidates, and the field weights name, alias, text (e.g. engine=3,headBonus=0).")
+    @Option(help: "Ranking weights to try: headBonus, modifier, coverage, bracketed, employer, laterSegment, engine, headKind, middleVote, voteWindow, levelPenalty, candidates, and the field weights name, alias, text (e.g. engine=3,headBonus=0).")
     var tune: String?
 
     func run() throws {
@@ -57,7 +57,7 @@ struct ClassifyBench: ParsableCommand {
 
         var fine = 0, middle = 0, fine3 = 0, middle3 = 0, empty = 0
         var failures: [(String, String, [OccupationMatch])] = []
-        var lines = ["title\texpected\texpected_name\tpredicted\tpredicted_name\tscore\tok\tform"]
+        var lines = ["title\texpected\texpected_name\tpredicted\tpredicted_name\tscore\tok\tform\talternatives"]
         let start = Date()
         for (title, code) in rows {
             let explained = try classifier.explain(title, limit: 3)
@@ -70,7 +70,7 @@ struct ClassifyBench: ParsableCommand {
             if matches.contains(where: { $0.middle == expectedMiddle }) { middle3 += 1 }
             if matches.first?.code != code { failures.append((title, code, matches)) }
             let top = matches.first
-            lines.append("\(title)\t\(code)\t\(classifier.name(of: code) ?? "")\t\(top?.code ?? "")\t\(top?.name ?? "")\t\(top?.score ?? 0)\t\(top?.code == code ? 1 : 0)\t\(explained.first?.form ?? "")")
+            lines.append("\(title)\t\(code)\t\(classifier.name(of: code) ?? "")\t\(top?.code ?? "")\t\(top?.name ?? "")\t\(top?.score ?? 0)\t\(top?.code == code ? 1 : 0)\t\(explained.first?.form ?? "")\t\(explained.dropFirst().map { "\($0.match.code) \($0.match.name) \($0.match.score) \($0.form ?? "")" }.joined(separator: "; "))")
         }
         let seconds = Date().timeIntervalSince(start)
         if let dump { try (lines.joined(separator: "\n") + "\n").write(toFile: dump, atomically: true, encoding: .utf8) }
@@ -101,6 +101,7 @@ struct ClassifyBench: ParsableCommand {
             switch kv[0] {
             case "headBonus": tuning.headBonus = v
             case "coverage": tuning.coverage = v
+            case "modifier": tuning.modifier = v
             case "bracketed": tuning.bracketed = v
             case "laterSegment": tuning.laterSegment = v
             case "engine": tuning.engine = v

@@ -69,6 +69,21 @@ struct OccupationClassifierTests {
         #expect(best?.code == code, "\(title) → \(best.map { "\($0.code) \($0.name)" } ?? "nothing")")
     }
 
+    /// An engineer or technician of a product or material is an engineering professional (2-02), not the
+    /// worker who makes it: the product before the head word only qualifies it, and no worker's name may end
+    /// inside the head (电焊工 in 电焊工程师). Without the head word the worker stays.
+    @Test(arguments: [
+        ("电焊工程师", "2-02"),
+        ("阀门工程师", "2-02"),
+        ("钢丝绳技术员", "2-02"),
+        ("电焊工", "6-18"),
+        ("钢丝绳制造工", "6-17"),
+    ])
+    func headWordNamesKind(title: String, middle: String) throws {
+        let best = try SharedClassifier.shared.with { try $0.classify(title).first }
+        #expect(best?.middle == middle, "\(title) → \(best.map { "\($0.code) \($0.name)" } ?? "nothing")")
+    }
+
     @Test func marksSeniorTitles() {
         #expect(OccupationTitle(folded: "高级销售代表").senior)
         #expect(OccupationTitle(folded: "资深化工销售").senior)
