@@ -50,7 +50,11 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// The dictionary entry of `term` in `field`.
     public func termInfo(field: Int, term: String) throws(IndexError) -> TermInfo? {
-        try terms.lookup(field: field, term: Array(term.utf8))
+        var term = term
+        let result = term.withUTF8 { bytes in
+            Result { () throws(IndexError) -> TermInfo? in try terms.lookup(field: field, term: bytes) }
+        }
+        return try result.get()
     }
 
     /// A cursor over the postings of `term` in `field`, or `nil` when the segment lacks the term.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The sorted terms of a segment, per field, in blocks of 32 with shared prefixes, and a sparse index of
 /// each block's first term that readers load when they open the segment.
 ///
@@ -117,32 +123,84 @@ final class TermDictionary: @unchecked Sendable {
     }
 
     /// The entry of `term` in `field`, or `nil`.
+    ///
+    /// Walks the block without rebuilding its terms: it tracks how many leading bytes the previous term shares
+    /// with `term`, which with each entry's shared-prefix length says whether the entry sorts before, at or
+    /// after `term`.
     func lookup(field: Int, term: [UInt8]) throws(IndexError) -> TermInfo? {
+        guard field < fields.count else { return nil }
+        return try term.withUnsafeBufferPointer { (target) throws(IndexError) -> TermInfo? in
+            try lookup(field: field, term: target)
+        }
+    }
+
+    func lookup(field: Int, term target: UnsafeBufferPointer<UInt8>) throws(IndexError) -> TermInfo? {
         guard field < fields.count else { return nil }
         let index = fields[field]
         // The last block whose first term is ≤ term.
         var lo = 0, hi = index.firstTerms.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if index.firstTerms[mid].lexicographicallyPrecedes(term) || index.firstTerms[mid] == term {
-                lo = mid + 1
-            } else {
-                hi = mid
-            }
+            if Self.compare(index.firstTerms[mid], target) <= 0 { lo = mid + 1 } else { hi = mid }
         }
         guard lo > 0 else { return nil }
         let block = lo - 1
         let count = block == index.firstTerms.count - 1
             ? index.termCount - block * TermDictionaryWriter.blockSize : TermDictionaryWriter.blockSize
-        var found: TermInfo?
-        try scanBlock(field: field, block: block, count: count) { current, info in
-            if current == term {
-                found = info
-                return false
+        var r = ByteReader(body, offset: index.offsets[block], file: file)
+        var postings = 0, positions = 0
+        // Bytes the previous term shares with the target, and that term's length.
+        var matched = 0
+        var previousLength = 0
+        let n = target.count
+        for _ in 0..<count {
+            let shared = try r.int()
+            let suffixLength = try r.int()
+            guard shared <= previousLength else { throw .corrupt(file: file, reason: "bad shared prefix length") }
+            let suffix = try r.bytes(suffixLength)
+            let df = try r.int()
+            postings += try r.int()
+            positions += try r.int()
+            let maxFreq = try r.int()
+            let minNorm = try r.int()
+            previousLength = shared + suffixLength
+            if shared < matched {
+                // The entry leaves the target's prefix where the (smaller) previous term followed it: it is
+                // greater than the target, and so is every later entry.
+                return nil
             }
-            return !term.lexicographicallyPrecedes(current)
+            if shared > matched { continue }  // Same first difference as the previous term: still smaller.
+            var m = matched
+            var k = 0
+            while k < suffixLength && m < n && suffix[k] == target[m] {
+                k += 1
+                m += 1
+            }
+            if k == suffixLength && m == n {
+                return TermInfo(docFreq: df, postingsOffset: postings, positionsOffset: positions, maxFreq: maxFreq,
+                                minNorm: minNorm)
+            }
+            // The entry is smaller when it ends first or has the smaller byte at the first difference.
+            if k == suffixLength || (m < n && suffix[k] < target[m]) {
+                matched = m
+            } else {
+                return nil
+            }
         }
-        return found
+        return nil
+    }
+
+    /// Compares two byte strings as unsigned bytes.
+    @inline(__always)
+    static func compare(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        a.withUnsafeBufferPointer { a in
+            let n = min(a.count, b.count)
+            if n > 0 {
+                let c = memcmp(a.baseAddress!, b.baseAddress!, n)
+                if c != 0 { return Int(c) }
+            }
+            return a.count - b.count
+        }
     }
 
     /// Calls `body` with each term of `field` in order until it returns false.
