@@ -159,11 +159,26 @@ struct QueryPlan {
     }
 }
 
-/// Per-word scratch space for scoring, reused across documents and searches.
+/// Per-word scratch space for scoring, reused across documents and searches, and the plan's scoring rules
+/// laid out in plain memory (set by ``prepare(_:)`` once per search), so scoring a document reads no
+/// dictionaries or sets.
 final class ScoringScratch {
     private(set) var exact = UnsafeMutablePointer<Bool>.allocate(capacity: 16)
     private(set) var credit = UnsafeMutablePointer<Double>.allocate(capacity: 16)
     private var capacity = 16
+
+    /// Per clause: its word (-1 for none), its credit, and whether it is a synonym (of a missing word) and
+    /// counts in full; the words it covers are `covered[coveredStart[i]..<coveredStart[i + 1]]`.
+    private(set) var unitOfClause: [Int] = []
+    private(set) var creditOfClause: [Double] = []
+    private(set) var isSynonym: [Bool] = []
+    private(set) var isFull: [Bool] = []
+    private(set) var hasCovered: [Bool] = []
+    private(set) var coveredStart: [Int] = [0]
+    private(set) var covered: [Int] = []
+    private(set) var unitWeights: [Double] = []
+    /// One word counting fully in every clause: the score is the plain sum.
+    private(set) var plainSum = true
 
     func reserve(_ n: Int) {
         guard n > capacity else { return }
@@ -172,6 +187,25 @@ final class ScoringScratch {
         capacity = n
         exact = .allocate(capacity: n)
         credit = .allocate(capacity: n)
+    }
+
+    /// Lays out `plan`'s rules (after its unit weights are set).
+    func prepare(_ plan: QueryPlan) {
+        reserve(plan.unitCount)
+        unitOfClause = plan.unitOfClause
+        creditOfClause = plan.creditOfClause
+        let n = plan.clauses.count
+        isSynonym = (0..<n).map { plan.synonymClauses.contains($0) }
+        isFull = (0..<n).map { plan.fullSynonyms.contains($0) }
+        hasCovered = (0..<n).map { plan.coveredUnits[$0] != nil }
+        coveredStart = [0]
+        covered = []
+        for i in 0..<n {
+            covered += plan.coveredUnits[i] ?? []
+            coveredStart.append(covered.count)
+        }
+        unitWeights = plan.unitWeights
+        plainSum = plan.unitCount == 0 || (plan.unitCount == 1 && plan.simpleUnits && plan.inactiveUnits.isEmpty)
     }
 
     deinit {

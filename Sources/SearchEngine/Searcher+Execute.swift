@@ -85,6 +85,20 @@ private final class SegmentClause {
     var position: PostingsCursor { cursor ?? driver! }
 }
 
+/// A candidate-proposing clause in MaxScore's loop, without reference counting: the clause and cursor are
+/// owned by the `SegmentClause` array, which outlives the loop.
+private struct TermSlot {
+    unowned(unsafe) let clause: SegmentClause
+    /// The term's cursor, or the driving cursor of a required phrase.
+    unowned(unsafe) let cursor: PostingsCursor
+    /// Whether the clause is a plain term (scored here), not a required phrase.
+    let isTerm: Bool
+    let factor: Double
+    let averageLength: Double
+    /// The field lengths of the clause's field.
+    let norms: UnsafeRawPointer?
+}
+
 extension Searcher {
     /// Runs `query`.
     ///
@@ -99,7 +113,6 @@ extension Searcher {
             throw SearchError.unknownFacet(f, known: snapshot.manifest.schema.columns.map(\.name))
         }
         var plan = try self.plan(query)
-        scratch.reserve(plan.unitCount)
         let k = max(0, offset) + max(0, limit)
         var top = TopK(k: k)
         var total = 0
@@ -110,6 +123,7 @@ extension Searcher {
         for (i, u) in plan.unitOfClause.enumerated() where u >= 0 && plan.creditOfClause[i] >= 1 && !plan.inactiveUnits.contains(u) {
             plan.unitWeights[u] = max(plan.unitWeights[u], options.coordinationByIDF ? stats[i].idf : 1)
         }
+        scratch.prepare(plan)
         let countAll = strategy == .exhaustive || !facets.isEmpty
         let union = plan.match.unionWithChecks
         for (s, segment) in snapshot.segments.enumerated() {
@@ -253,46 +267,57 @@ extension Searcher {
     /// sum, so its upper bounds stay valid for pruning.
     @inline(__always)
     private func finalScore(_ parts: UnsafeMutableBufferPointer<Double>, plan: QueryPlan) -> Double {
-        if plan.unitCount == 0 || (plan.unitCount == 1 && plan.simpleUnits && plan.inactiveUnits.isEmpty) {
+        let t = scratch
+        if t.plainSum {
             var sum = 0.0
             for v in parts { sum += v }
             return sum
         }
-        let exact = scratch.exact, credit = scratch.credit
-        for u in 0..<plan.unitCount {
+        let unitCount = plan.unitCount
+        let exact = t.exact, credit = t.credit
+        for u in 0..<unitCount {
             exact[u] = false
             credit[u] = 0
         }
-        for (i, u) in plan.unitOfClause.enumerated() where u >= 0 && parts[i] > 0 && plan.creditOfClause[i] >= 1 {
-            exact[u] = true
-        }
-        var sum = 0.0
-        for (i, v) in parts.enumerated() {
-            let u = plan.unitOfClause[i]
-            if u >= 0 && v > 0 {
-                if exact[u] && plan.creditOfClause[i] < 1 { continue }
-                credit[u] = max(credit[u], plan.creditOfClause[i])
-            }
-            if v > 0, let covered = plan.coveredUnits[i] {
-                if plan.synonymClauses.contains(i) {
-                    // A synonym adds nothing where the query's own words are there.
-                    if covered.allSatisfy({ exact[$0] }) { continue }
-                    let full = plan.fullSynonyms.contains(i)
-                    for c in covered { credit[c] = max(credit[c], full ? 1 : options.synonymCredit) }
-                } else {
-                    for c in covered { credit[c] = 1 }
+        return t.unitOfClause.withUnsafeBufferPointer { unitOfClause in
+            t.creditOfClause.withUnsafeBufferPointer { creditOfClause in
+                for i in 0..<parts.count {
+                    let u = unitOfClause[i]
+                    if u >= 0 && parts[i] > 0 && creditOfClause[i] >= 1 { exact[u] = true }
+                }
+                return t.covered.withUnsafeBufferPointer { coveredList in
+                    var sum = 0.0
+                    for i in 0..<parts.count {
+                        let v = parts[i]
+                        let u = unitOfClause[i]
+                        if u >= 0 && v > 0 {
+                            if exact[u] && creditOfClause[i] < 1 { continue }
+                            credit[u] = max(credit[u], creditOfClause[i])
+                        }
+                        if v > 0 && t.hasCovered[i] {
+                            let covered = coveredList[t.coveredStart[i]..<t.coveredStart[i + 1]]
+                            if t.isSynonym[i] {
+                                // A synonym adds nothing where the query's own words are there.
+                                if covered.allSatisfy({ exact[$0] }) { continue }
+                                let full = t.isFull[i]
+                                for c in covered { credit[c] = max(credit[c], full ? 1 : options.synonymCredit) }
+                            } else {
+                                for c in covered { credit[c] = 1 }
+                            }
+                        }
+                        sum += v
+                    }
+                    guard options.coordination > 0 else { return sum }
+                    var matched = 0.0, total = 0.0
+                    for u in 0..<unitCount {
+                        matched += credit[u] * t.unitWeights[u]
+                        total += t.unitWeights[u]
+                    }
+                    if matched >= total || total == 0 { return sum }
+                    return sum * (options.coordination == 1 ? matched / total : pow(matched / total, options.coordination))
                 }
             }
-            sum += v
         }
-        guard options.coordination > 0 else { return sum }
-        var matched = 0.0, total = 0.0
-        for u in 0..<plan.unitCount {
-            matched += credit[u] * plan.unitWeights[u]
-            total += plan.unitWeights[u]
-        }
-        if matched >= total || total == 0 { return sum }
-        return sum * (options.coordination == 1 ? matched / total : pow(matched / total, options.coordination))
     }
 
     private func accepts(_ filter: RangeFilter, reader: SegmentReader, doc: Int) -> Bool {
@@ -489,6 +514,27 @@ extension Searcher {
             return mask
         }
         let masks = terms.map { unitMask($0.index) }
+        let hasDeletions = reader.deletions != nil
+        let slots = UnsafeMutableBufferPointer<TermSlot>.allocate(capacity: n)
+        defer { slots.deallocate() }
+        for i in 0..<n {
+            let c = terms[i]
+            (slots.baseAddress! + i).initialize(to: TermSlot(
+                clause: c, cursor: c.position, isTerm: c.cursor != nil, factor: c.factor, averageLength: c.averageLength,
+                norms: reader.norms(field: c.field).baseAddress))
+        }
+        /// The clause's contribution for `doc`: `contribution(_:doc:reader:)`'s value, for terms without
+        /// leaving plain memory.
+        @inline(__always)
+        func score(_ i: Int, _ doc: UInt32) throws -> Double {
+            let t = slots[i]
+            guard t.isTerm else { return try contribution(t.clause, doc: doc, reader: reader).score }
+            let cursor = t.cursor
+            if cursor.doc < doc { try cursor.advance(to: doc) }
+            guard cursor.doc == doc else { return 0 }
+            let length = UInt16(littleEndian: t.norms!.loadUnaligned(fromByteOffset: 2 * Int(doc), as: UInt16.self))
+            return t.factor * bm25.tf(Double(Int(cursor.freq)), length: Double(Int(length)), averageLength: t.averageLength)
+        }
         func factorBound(_ mask: UInt64) -> Double {
             guard coordinated, totalWeight > 0 else { return 1 }
             var w = 0.0
@@ -505,7 +551,7 @@ extension Searcher {
         // finding the next candidate touches no object.
         let docs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: n)
         defer { docs.deallocate() }
-        for i in 0..<n { docs[i] = terms[i].position.doc }
+        for i in 0..<n { docs[i] = slots[i].cursor.doc }
         let windowBound = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
         var order = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
         let prefix = UnsafeMutableBufferPointer<Double>.allocate(capacity: n + 1)
@@ -531,23 +577,23 @@ extension Searcher {
         while doc != end {
             if doc >= windowEnd {
                 // A new window at `doc`: every cursor behind it moves up (what lay behind could not compete).
-                for i in 0..<n where docs[i] < doc { docs[i] = try terms[i].position.advance(to: doc) }
+                for i in 0..<n where docs[i] < doc { docs[i] = try slots[i].cursor.advance(to: doc) }
                 doc = end
                 for i in 0..<n where docs[i] < doc { doc = docs[i] }
                 if doc == end { break }
                 var last = end
                 for i in 0..<n {
-                    let c = terms[i]
-                    if let cursor = c.cursor {
-                        if docs[i] != end, let block = cursor.shallowBlock(for: doc) {
-                            windowBound[i] = c.factor * bm25.tf(Double(block.maxFreq), length: Double(block.minNorm),
-                                                                averageLength: c.averageLength) * (1 + 1e-9)
+                    let t = slots[i]
+                    if t.isTerm {
+                        if docs[i] != end, let block = t.cursor.shallowBlock(for: doc) {
+                            windowBound[i] = t.factor * bm25.tf(Double(block.maxFreq), length: Double(block.minNorm),
+                                                                averageLength: t.averageLength) * (1 + 1e-9)
                             last = min(last, block.lastDoc)
                         } else {
                             windowBound[i] = 0
                         }
                     } else {
-                        windowBound[i] = c.upperBound
+                        windowBound[i] = t.clause.upperBound
                     }
                 }
                 windowEnd = last == end ? end : last + 1
@@ -571,7 +617,7 @@ extension Searcher {
                 continue
             }
             doc = candidate
-            var accepted = !reader.isDeleted(Int(doc))
+            var accepted = !(hasDeletions && reader.isDeleted(Int(doc)))
             if accepted {
                 for f in union.filters where !accepts(f, reader: reader, doc: Int(doc)) {
                     accepted = false
@@ -592,11 +638,11 @@ extension Searcher {
                 var partial = 0.0
                 var matched: UInt64 = 0
                 for k in firstEssential..<n where docs[order[k]] == doc {
-                    let c = terms[order[k]]
-                    let v = try contribution(c, doc: doc, reader: reader).score
-                    parts[c.index] = v
+                    let i = order[k]
+                    let v = try score(i, doc)
+                    parts[slots[i].clause.index] = v
                     partial += v
-                    if v > 0 { matched |= masks[order[k]] }
+                    if v > 0 { matched |= masks[i] }
                 }
                 let theta = top.threshold
                 var pruned = false
@@ -607,9 +653,9 @@ extension Searcher {
                         break
                     }
                     let i = order[k]
-                    let v = try contribution(terms[i], doc: doc, reader: reader).score
-                    docs[i] = terms[i].position.doc
-                    parts[terms[i].index] = v
+                    let v = try score(i, doc)
+                    docs[i] = slots[i].cursor.doc
+                    parts[slots[i].clause.index] = v
                     partial += v
                     if v > 0 { matched |= masks[i] }
                     k -= 1
@@ -637,7 +683,7 @@ extension Searcher {
                     }
                 }
             }
-            for k in firstEssential..<n where docs[order[k]] == doc { docs[order[k]] = try terms[order[k]].position.next() }
+            for k in firstEssential..<n where docs[order[k]] == doc { docs[order[k]] = try slots[order[k]].cursor.next() }
             // Non-essential cursors the candidate moved past stay where they are; the next window start fixes them.
             doc = doc + 1
         }
