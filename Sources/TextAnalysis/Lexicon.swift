@@ -56,48 +56,50 @@ public final class Lexicon: Sendable {
     public let entries: [Entry]
 
     /// The trie over folded forms. The root's children sit in a flat table indexed by UTF-16 unit, because
-    /// nearly every walk ends there; deeper edges live in a dictionary keyed by (node, unit).
+    /// nearly every walk ends there; deeper edges live in a hash table keyed by (node, unit).
     private let rootChildren: [Int32]
     private let edges: EdgeTable
     /// For each trie node, the index in `terms` of the term a form ending there maps to, or -1.
     private let nodeTerms: [Int32]
-    /// Folded terms, as UTF-16 code units and as strings.
+    /// Folded terms, as UTF-16 code units.
     let termUnits: [[UInt16]]
-    let termStrings: [String]
-    /// Entries by each of their folded forms (labels, synonyms and variants; spaces collapsed).
-    private let entriesByForm: [String: [Int]]
+    /// Folded forms (labels, synonyms and variants; spaces collapsed), and the entries of each.
+    private let forms: UnitsTable
+    private let entriesOfForm: [[Int]]
 
     /// Builds a lexicon; forms are folded exactly as the analyzer folds text.
     ///
     /// Forms that contain white space, or mix Latin and Han, are kept in `entries` (for phrase matching and
     /// tagging by callers) but are not joined into single tokens; see ``isJoinable(_:)``.
+    ///
+    /// Runs at every start of the command-line tool, so it uses its own hash tables over UTF-16 units
+    /// rather than `Dictionary` with `String` or array keys (their hashing was most of a cold search's
+    /// lexicon time).
     public init(entries: [Entry]) throws {
         self.entries = entries
         let context = try FoldingContext()
         var root = [Int32](repeating: -1, count: 0x10000)
-        var edges: [UInt64: Int32] = [:]
+        var edges = EdgeTable(capacity: 4 * entries.count)
         var nodeTerms: [Int32] = [-1]  // node 0 is the root
-        var termIndex: [[UInt16]: Int32] = [:]
-        var termUnits: [[UInt16]] = []
+        var terms = UnitsTable(capacity: 2 * entries.count)
+        var forms = UnitsTable(capacity: 4 * entries.count)
+        var entriesOfForm: [[Int]] = []
 
-        func intern(_ units: [UInt16]) -> Int32 {
-            if let i = termIndex[units] { return i }
-            let i = Int32(termUnits.count)
-            termUnits.append(units)
-            termIndex[units] = i
-            return i
-        }
-
-        var byForm: [String: [Int]] = [:]
         for (entryIndex, entry) in entries.enumerated() {
             let main = try context.fold(entry.mainLabel)
-            let mainTerm = intern(main)
-            let labelForms = [entry.zh, entry.en].filter { !$0.isEmpty } + entry.synonyms
-            let forms = labelForms.map { ($0, false) } + entry.variants.map { ($0, true) }
-            for (form, isVariant) in forms {
+            let mainTerm = terms.intern(main)
+            let labelCount = (entry.zh.isEmpty ? 0 : 1) + (entry.en.isEmpty ? 0 : 1) + entry.synonyms.count
+            var formIndex = 0
+            for form in [entry.zh, entry.en].filter({ !$0.isEmpty }) + entry.synonyms + entry.variants {
+                let isVariant = formIndex >= labelCount
+                formIndex += 1
                 let units = try context.fold(form)
                 let key = Self.formKey(units)
-                if !key.isEmpty, byForm[key]?.last != entryIndex { byForm[key, default: []].append(entryIndex) }
+                if !key.isEmpty {
+                    let f = Int(forms.intern(key))
+                    if f == entriesOfForm.count { entriesOfForm.append([]) }
+                    if entriesOfForm[f].last != entryIndex { entriesOfForm[f].append(entryIndex) }
+                }
                 guard Self.isJoinable(form), !units.isEmpty else { continue }
                 var node: Int32 = 0
                 for unit in units {
@@ -108,13 +110,13 @@ public final class Lexicon: Sendable {
                         }
                         node = root[Int(unit)]
                     } else {
-                        let key = UInt64(node) << 16 | UInt64(unit)
-                        if let next = edges[key] {
+                        let next = edges.child(of: node, unit: unit)
+                        if next >= 0 {
                             node = next
                         } else {
                             let next = Int32(nodeTerms.count)
                             nodeTerms.append(-1)
-                            edges[key] = next
+                            edges.insert(node: node, unit: unit, child: next)
                             node = next
                         }
                     }
@@ -122,24 +124,24 @@ public final class Lexicon: Sendable {
                 // The first entry to claim a form keeps it, so user files cannot silently re-map built-ins
                 // by accident of order: built-ins come first.
                 if nodeTerms[Int(node)] < 0 {
-                    nodeTerms[Int(node)] = isVariant ? mainTerm : intern(units)
+                    nodeTerms[Int(node)] = isVariant ? mainTerm : terms.intern(units)
                 }
             }
         }
         self.rootChildren = root
-        self.edges = EdgeTable(edges)
+        self.edges = edges
         self.nodeTerms = nodeTerms
-        self.termUnits = termUnits
-        self.termStrings = termUnits.map { String(utf16Units: $0) }
-        self.entriesByForm = byForm
+        self.termUnits = terms.keys
+        self.forms = forms
+        self.entriesOfForm = entriesOfForm
     }
 
     /// Folded text with runs of white space collapsed to one space and trimmed, as forms are looked up.
-    static func formKey(_ folded: String) -> String { formKey(Array(folded.utf16)) }
+    static func formKey(_ folded: String) -> String { String(utf16Units: formKey(Array(folded.utf16))) }
 
-    static func formKey(_ units: [UInt16]) -> String {
+    static func formKey(_ units: [UInt16]) -> [UInt16] {
         func isSpace(_ u: UInt16) -> Bool { u == 0x20 || u == 0x09 || u == 0x0A || u == 0x0D || u == 0x3000 }
-        guard units.contains(where: isSpace) else { return String(utf16Units: units) }
+        guard units.contains(where: isSpace) else { return units }
         var out: [UInt16] = []
         var pendingSpace = false
         for u in units {
@@ -151,13 +153,14 @@ public final class Lexicon: Sendable {
                 out.append(u)
             }
         }
-        return String(utf16Units: out)
+        return out
     }
 
     /// The entries one of whose forms is `folded` (already folded by the analyzer: `plc`, `可编程控制器`,
     /// `quality inspector`).
     public func entries(forFolded folded: String) -> [Entry] {
-        (entriesByForm[Self.formKey(folded)] ?? []).map { entries[$0] }
+        guard let f = forms.find(Self.formKey(Array(folded.utf16))) else { return [] }
+        return entriesOfForm[Int(f)].map { entries[$0] }
     }
 
     /// Whether the analyzer joins `form` into one token.
@@ -169,11 +172,18 @@ public final class Lexicon: Sendable {
         var hasLatin = false, hasHan = false
         for scalar in form.unicodeScalars {
             let v = scalar.value
-            if v == 0x20 || v == 0x09 || v == 0x3000 || (v > 0x7F && scalar.properties.isWhitespace) { return false }
+            if v == 0x20 || v == 0x09 || v == 0x3000 || (v > 0x7F && Self.isOtherWhiteSpace(v)) { return false }
             if (0x30...0x39).contains(v) || (0x41...0x5A).contains(v) || (0x61...0x7A).contains(v) { hasLatin = true }
             if (0x3400...0x9FFF).contains(v) || (0xF900...0xFAFF).contains(v) || (0x20000...0x3FFFF).contains(v) { hasHan = true }
         }
         return !form.isEmpty && !(hasLatin && hasHan)
+    }
+
+    /// Unicode's White_Space characters above ASCII (PropList.txt), without a property lookup per character.
+    @inline(__always)
+    static func isOtherWhiteSpace(_ v: UInt32) -> Bool {
+        v == 0x85 || v == 0xA0 || v == 0x1680 || (0x2000...0x200A).contains(v) || v == 0x2028 || v == 0x2029
+            || v == 0x202F || v == 0x205F || v == 0x3000
     }
 
     /// An empty lexicon: the analyzer then gives plain ICU words.
@@ -286,26 +296,40 @@ public final class Lexicon: Sendable {
 /// The trie's edges below the root in an open-addressing table with a multiplicative hash: lookups run per
 /// character of the text, and `Dictionary`'s seeded hashing cost more than the rest of the walk.
 struct EdgeTable: Sendable {
-    private let keys: [UInt64]
-    private let values: [Int32]
-    private let shift: UInt64
+    private var keys: [UInt64]
+    private var values: [Int32]
+    private var shift: UInt64
+    private var count = 0
 
-    init(_ edges: [UInt64: Int32]) {
+    init(capacity: Int) {
         var bits = 4
-        while (1 << bits) < edges.count * 2 { bits += 1 }
-        var keys = [UInt64](repeating: .max, count: 1 << bits)
-        var values = [Int32](repeating: -1, count: 1 << bits)
-        let shift = UInt64(64 - bits)
-        let mask = (1 << bits) - 1
-        for (key, value) in edges {
-            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-            while keys[slot] != .max { slot = (slot + 1) & mask }
-            keys[slot] = key
-            values[slot] = value
-        }
-        self.keys = keys
-        self.values = values
-        self.shift = shift
+        while (1 << bits) < capacity * 2 { bits += 1 }
+        keys = [UInt64](repeating: .max, count: 1 << bits)
+        values = [Int32](repeating: -1, count: 1 << bits)
+        shift = UInt64(64 - bits)
+    }
+
+    /// Adds the edge from `node` along `unit` (which must be new).
+    mutating func insert(node: Int32, unit: UInt16, child: Int32) {
+        if 2 * (count + 1) > keys.count { grow() }
+        place(UInt64(node) << 16 | UInt64(unit), child)
+        count += 1
+    }
+
+    private mutating func place(_ key: UInt64, _ value: Int32) {
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        while keys[slot] != .max { slot = (slot + 1) & mask }
+        keys[slot] = key
+        values[slot] = value
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values
+        keys = [UInt64](repeating: .max, count: 2 * oldKeys.count)
+        values = [Int32](repeating: -1, count: 2 * oldKeys.count)
+        shift -= 1
+        for (k, v) in zip(oldKeys, oldValues) where k != .max { place(k, v) }
     }
 
     /// The child of `node` along `unit`, or -1.
@@ -320,5 +344,69 @@ struct EdgeTable: Sendable {
             if k == .max { return -1 }
             slot = (slot + 1) & mask
         }
+    }
+}
+
+/// Distinct UTF-16 strings, each with the index of its first insertion, in an open-addressing table with
+/// FNV-1a hashes (no seeded hashing of arrays).
+struct UnitsTable: Sendable {
+    private(set) var keys: [[UInt16]] = []
+    private var hashes: [UInt64] = []
+    private var slots: [Int32]
+
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity * 2 { size *= 2 }
+        slots = [Int32](repeating: -1, count: size)
+        keys.reserveCapacity(capacity)
+        hashes.reserveCapacity(capacity)
+    }
+
+    @inline(__always)
+    static func hash(_ units: [UInt16]) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for u in units { h = (h ^ UInt64(u)) &* 0x100_0000_01B3 }
+        return h ^ (h >> 29)
+    }
+
+    /// The index of `units`, or `nil`.
+    func find(_ units: [UInt16]) -> Int32? {
+        let h = Self.hash(units)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let i = slots[slot]
+            if i < 0 { return nil }
+            if hashes[Int(i)] == h && keys[Int(i)] == units { return i }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The index of `units`, adding it when new.
+    mutating func intern(_ units: [UInt16]) -> Int32 {
+        let h = Self.hash(units)
+        var mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let i = slots[slot]
+            if i < 0 { break }
+            if hashes[Int(i)] == h && keys[Int(i)] == units { return i }
+            slot = (slot + 1) & mask
+        }
+        let index = Int32(keys.count)
+        keys.append(units)
+        hashes.append(h)
+        if 2 * keys.count > slots.count {
+            slots = [Int32](repeating: -1, count: 2 * slots.count)
+            mask = slots.count - 1
+            for (k, kh) in hashes.enumerated() {
+                var s = Int(truncatingIfNeeded: kh) & mask
+                while slots[s] >= 0 { s = (s + 1) & mask }
+                slots[s] = Int32(k)
+            }
+        } else {
+            slots[slot] = index
+        }
+        return index
     }
 }
