@@ -280,6 +280,17 @@ public final class PostingsCursor {
         let byteCount = (count * bits + 7) / 8
         guard o + byteCount <= size else { throw corrupt(o) }
         let mask: UInt64 = bits == 32 ? 0xFFFF_FFFF : (1 << UInt64(bits)) - 1
+        if o + byteCount + 8 <= size {
+            // One unaligned 64-bit load per value (a value and its bit offset fit in 39 bits).
+            let start = base + o
+            var bit = 0
+            for i in 0..<count {
+                let word = UInt64(littleEndian: (start + (bit >> 3)).loadUnaligned(as: UInt64.self))
+                out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+                bit += bits
+            }
+            return o + byteCount
+        }
         let shift = UInt64(bits)
         var acc: UInt64 = 0
         var filled = 0
