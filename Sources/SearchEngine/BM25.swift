@@ -20,7 +20,20 @@ public struct BM25: Sendable, Equatable {
     /// `dl`, and stays below `k1 + 1`.
     @inline(__always)
     public func tf(_ freq: Double, length: Double, averageLength: Double) -> Double {
-        freq * (k1 + 1) / (freq + k1 * (1 - b + b * length / max(averageLength, 1)))
+        tf(freq, lengthPart: lengthPart(length: length, averageLength: averageLength))
+    }
+
+    /// The length part of ``tf(_:length:averageLength:)``'s denominator, `k1 (1 - b + b dl / avgdl)`: one
+    /// value per field length, which searches keep in a table (the same operations, so the same bits).
+    @inline(__always)
+    public func lengthPart(length: Double, averageLength: Double) -> Double {
+        k1 * (1 - b + b * length / max(averageLength, 1))
+    }
+
+    /// ``tf(_:length:averageLength:)`` from its length part.
+    @inline(__always)
+    public func tf(_ freq: Double, lengthPart: Double) -> Double {
+        freq * (k1 + 1) / (freq + lengthPart)
     }
 }
 

@@ -97,6 +97,36 @@ private struct TermSlot {
     let averageLength: Double
     /// The field lengths of the clause's field.
     let norms: UnsafeRawPointer?
+    /// BM25's length part per field length below `lengthTableSize`.
+    let lengthParts: UnsafePointer<Double>
+}
+
+/// BM25's length part (``BM25/lengthPart(length:averageLength:)``) for the field lengths below `size`, per
+/// field: a table lookup instead of a division per scored posting.
+final class LengthTables {
+    static let size = 4096
+    let bm25: BM25
+    let averageLengths: [Double]
+    let tables: [UnsafeMutablePointer<Double>]
+
+    init(bm25: BM25, averageLengths: [Double]) {
+        self.bm25 = bm25
+        self.averageLengths = averageLengths
+        tables = averageLengths.map { avg in
+            let t = UnsafeMutablePointer<Double>.allocate(capacity: Self.size)
+            for len in 0..<Self.size { t[len] = bm25.lengthPart(length: Double(len), averageLength: avg) }
+            return t
+        }
+    }
+
+    deinit { for t in tables { t.deallocate() } }
+
+    /// The length part for `length` in field `field`.
+    @inline(__always)
+    func lengthPart(field: Int, length: Int) -> Double {
+        length < Self.size ? tables[field][length]
+            : bm25.lengthPart(length: Double(length), averageLength: averageLengths[field])
+    }
 }
 
 extension Searcher {
@@ -124,6 +154,7 @@ extension Searcher {
             plan.unitWeights[u] = max(plan.unitWeights[u], options.coordinationByIDF ? stats[i].idf : 1)
         }
         scratch.prepare(plan)
+        let lengths = lengthTables()
         let countAll = strategy == .exhaustive || !facets.isEmpty
         let union = plan.match.unionWithChecks
         for (s, segment) in snapshot.segments.enumerated() {
@@ -255,8 +286,8 @@ extension Searcher {
         } else {
             return (0, 0)
         }
-        let length = Double(reader.norm(field: c.field, doc: Int(doc)))
-        return (c.factor * options.bm25.tf(Double(freq), length: length, averageLength: c.averageLength), freq)
+        let lengthPart = lengthTables().lengthPart(field: c.field, length: reader.norm(field: c.field, doc: Int(doc)))
+        return (c.factor * options.bm25.tf(Double(freq), lengthPart: lengthPart), freq)
     }
 
     /// The score of a document from its clauses' contributions: their sum in clause order (so every strategy
@@ -515,13 +546,17 @@ extension Searcher {
         }
         let masks = terms.map { unitMask($0.index) }
         let hasDeletions = reader.deletions != nil
+        let hasFilters = !union.filters.isEmpty
+        let hasPhrases = !phrases.isEmpty
+        let plainSum = scratch.plainSum
+        let lengths = lengthTables()
         let slots = UnsafeMutableBufferPointer<TermSlot>.allocate(capacity: n)
         defer { slots.deallocate() }
         for i in 0..<n {
             let c = terms[i]
             (slots.baseAddress! + i).initialize(to: TermSlot(
                 clause: c, cursor: c.position, isTerm: c.cursor != nil, factor: c.factor, averageLength: c.averageLength,
-                norms: reader.norms(field: c.field).baseAddress))
+                norms: reader.norms(field: c.field).baseAddress, lengthParts: lengths.tables[c.field]))
         }
         /// The clause's contribution for `doc`: `contribution(_:doc:reader:)`'s value, for terms without
         /// leaving plain memory.
@@ -532,8 +567,10 @@ extension Searcher {
             let cursor = t.cursor
             if cursor.doc < doc { try cursor.advance(to: doc) }
             guard cursor.doc == doc else { return 0 }
-            let length = UInt16(littleEndian: t.norms!.loadUnaligned(fromByteOffset: 2 * Int(doc), as: UInt16.self))
-            return t.factor * bm25.tf(Double(Int(cursor.freq)), length: Double(Int(length)), averageLength: t.averageLength)
+            let length = Int(UInt16(littleEndian: t.norms!.loadUnaligned(fromByteOffset: 2 * Int(doc), as: UInt16.self)))
+            let lengthPart = length < LengthTables.size ? t.lengthParts[length]
+                : bm25.lengthPart(length: Double(length), averageLength: t.averageLength)
+            return t.factor * bm25.tf(Double(Int(cursor.freq)), lengthPart: lengthPart)
         }
         func factorBound(_ mask: UInt64) -> Double {
             guard coordinated, totalWeight > 0 else { return 1 }
@@ -618,13 +655,13 @@ extension Searcher {
             }
             doc = candidate
             var accepted = !(hasDeletions && reader.isDeleted(Int(doc)))
-            if accepted {
+            if accepted && hasFilters {
                 for f in union.filters where !accepts(f, reader: reader, doc: Int(doc)) {
                     accepted = false
                     break
                 }
             }
-            if accepted {
+            if accepted && !exclusions.isEmpty {
                 for e in exclusions {
                     if e.doc < doc { try e.advance(to: doc) }
                     if e.doc == doc {
@@ -660,7 +697,7 @@ extension Searcher {
                     if v > 0 { matched |= masks[i] }
                     k -= 1
                 }
-                if !pruned {
+                if !pruned && hasPhrases {
                     var remaining = phraseBound
                     let factor = factorBound(matched)
                     for c in phrases {
@@ -676,7 +713,14 @@ extension Searcher {
                 }
                 if !pruned {
                     // A driver's term without its phrase matched nothing: such a document scores 0 and is no hit.
-                    let score = finalScore(parts, plan: plan)
+                    let score: Double
+                    if plainSum {
+                        var sum = 0.0
+                        for v in parts { sum += v }
+                        score = sum
+                    } else {
+                        score = finalScore(parts, plan: plan)
+                    }
                     if score > 0 {
                         top.insert(.init(score: score, segment: s, doc: Int(doc)))
                         partition()

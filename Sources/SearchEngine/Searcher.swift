@@ -72,6 +72,7 @@ public final class Searcher {
     let fieldStats: [FieldStats]
     private var expansionCache: [String: [String]] = [:]
     let scratch = ScoringScratch()
+    private var lengths: LengthTables?
 
     public init(snapshot: IndexSnapshot, analyzer: Analyzer, options: SearchOptions = SearchOptions()) throws {
         self.snapshot = snapshot
@@ -79,6 +80,15 @@ public final class Searcher {
         self.session = try analyzer.makeSession()
         self.schema = snapshot.manifest.schema
         self.fieldStats = snapshot.fieldStats
+    }
+
+    /// BM25 length parts per field for the current options (made on first use, again when `bm25` changes).
+    func lengthTables() -> LengthTables {
+        if let lengths, lengths.bm25 == options.bm25 { return lengths }
+        let averages = fieldStats.map { $0.docCount > 0 ? Double($0.sumLength) / Double($0.docCount) : 1 }
+        let made = LengthTables(bm25: options.bm25, averageLengths: averages)
+        lengths = made
+        return made
     }
 
     // MARK: - Planning
