@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The bilingual domain lexicon: skill, occupation and vocabulary terms with their synonyms and regional
 /// variants.
@@ -195,10 +198,28 @@ public final class Lexicon: Sendable {
     }
 
     private static let builtinResult: Result<Lexicon, any Error> = Result {
-        guard let url = Bundle.module.url(forResource: "lexicon", withExtension: "tsv") else {
+        guard let url = besideExecutable() ?? Bundle.module.url(forResource: "lexicon", withExtension: "tsv") else {
             throw ParseError(path: "lexicon.tsv", line: 0, reason: "the built-in lexicon is missing from the bundle")
         }
         return try Lexicon(entries: parse(contentsOf: url))
+    }
+
+    /// The built-in lexicon in the resource bundle beside the running executable, where `Bundle.module` looks
+    /// first, found without setting up `Bundle` (most of a millisecond at every start of the tool); `nil`
+    /// when it is not there.
+    private static func besideExecutable() -> URL? {
+        #if os(Linux)
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let n = readlink("/proc/self/exe", &buffer, 4096)
+        guard n > 0 else { return nil }
+        var executable = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let slash = executable.lastIndex(of: "/") else { return nil }
+        executable.removeSubrange(slash...)
+        let path = executable + "/talent_TextAnalysis.resources/lexicon.tsv"
+        return access(path, R_OK) == 0 ? URL(fileURLWithPath: path) : nil
+        #else
+        return nil
+        #endif
     }
 
     /// The built-in lexicon followed by the entries of `files` (built-ins win on conflicting forms).

@@ -105,7 +105,7 @@ extension Talent {
                     var facts = [record.employer, record.region].filter { !$0.isEmpty }
                     if let salary = Self.salary(record) { facts.append(salary) }
                     if let posted = record.posted { facts.append(posted) }
-                    print(String(format: "%3d  %6.2f  ", offset + i + 1, hit.score) + title.marked(open: open, close: close)
+                    print(Self.rankAndScore(offset + i + 1, hit.score) + title.marked(open: open, close: close)
                           + "  [\(record.id)]")
                     if !facts.isEmpty { print("             " + facts.joined(separator: " · ")) }
                     if !body.text.isEmpty { print("             " + body.marked(open: open, close: close)) }
@@ -137,6 +137,14 @@ extension Talent {
                 let data = try JSONSerialization.data(withJSONObject: ["facets": object], options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             }
+        }
+
+        /// `String(format: "%3d  %6.2f  ", rank, score)` through the C library's formatter directly: the same
+        /// text, without Foundation's format-string machinery at every start.
+        static func rankAndScore(_ rank: Int, _ score: Double) -> String {
+            var buffer = [CChar](repeating: 0, count: 64)
+            let n = withVaList([rank, score]) { vsnprintf(&buffer, 64, "%3ld  %6.2f  ", $0) }
+            return String(decoding: buffer[0..<Int(max(0, min(n, 63)))].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
 
         static func salary(_ r: Record) -> String? {
