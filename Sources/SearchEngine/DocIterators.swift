@@ -48,19 +48,41 @@ final class EmptyIterator: DocIterator {
     override var cost: Int { 0 }
 }
 
+/// An iterator a parent holds in plain memory: stepping through children makes no reference counting (the
+/// parent's `parts` array owns them).
+struct ChildIterator {
+    let ref: Unmanaged<DocIterator>
+    @inline(__always) var doc: UInt32 { ref._withUnsafeGuaranteedRef { $0.doc } }
+    @inline(__always) func advance(to target: UInt32) throws {
+        _ = try ref._withUnsafeGuaranteedRef { try $0.advance(to: target) }
+    }
+}
+
+/// The children of `parts` in memory the caller deallocates.
+private func childBuffer(_ parts: [DocIterator]) -> UnsafeMutableBufferPointer<ChildIterator> {
+    let buffer = UnsafeMutableBufferPointer<ChildIterator>.allocate(capacity: max(1, parts.count))
+    for (i, p) in parts.enumerated() { (buffer.baseAddress! + i).initialize(to: ChildIterator(ref: .passUnretained(p))) }
+    return UnsafeMutableBufferPointer(rebasing: buffer[0..<parts.count])
+}
+
 /// Documents matched by any of several iterators.
 final class DisjunctionIterator: DocIterator {
     let parts: [DocIterator]
-    init(_ parts: [DocIterator]) { self.parts = parts }
+    private let children: UnsafeMutableBufferPointer<ChildIterator>
+    init(_ parts: [DocIterator]) {
+        self.parts = parts
+        children = childBuffer(parts)
+    }
+    deinit { UnsafeMutableRawPointer(children.baseAddress!).deallocate() }
     override func start() throws {
         for p in parts { try p.start() }
         doc = parts.map(\.doc).min() ?? Self.end
     }
     override func advance(to target: UInt32) throws -> UInt32 {
         var smallest = Self.end
-        for p in parts {
-            if p.doc < target { try p.advance(to: target) }
-            smallest = min(smallest, p.doc)
+        for c in children {
+            if c.doc < target { try c.advance(to: target) }
+            smallest = min(smallest, c.doc)
         }
         doc = smallest
         return doc
@@ -71,7 +93,12 @@ final class DisjunctionIterator: DocIterator {
 /// Documents matched by all of several iterators (leapfrog, rarest first).
 final class ConjunctionIterator: DocIterator {
     let parts: [DocIterator]
-    init(_ parts: [DocIterator]) { self.parts = parts.sorted { $0.cost < $1.cost } }
+    private let children: UnsafeMutableBufferPointer<ChildIterator>
+    init(_ parts: [DocIterator]) {
+        self.parts = parts.sorted { $0.cost < $1.cost }
+        children = childBuffer(self.parts)
+    }
+    deinit { UnsafeMutableRawPointer(children.baseAddress!).deallocate() }
     override func start() throws {
         for p in parts { try p.start() }
         doc = 0
@@ -82,17 +109,17 @@ final class ConjunctionIterator: DocIterator {
         return doc
     }
     private func align(from target: UInt32) throws {
-        guard !parts.isEmpty else {
+        guard !children.isEmpty else {
             doc = Self.end
             return
         }
         var candidate = target
         while candidate != Self.end {
             var agreed = true
-            for p in parts {
-                if p.doc < candidate { try p.advance(to: candidate) }
-                if p.doc != candidate {
-                    candidate = p.doc
+            for c in children {
+                if c.doc < candidate { try c.advance(to: candidate) }
+                if c.doc != candidate {
+                    candidate = c.doc
                     agreed = false
                     break
                 }

@@ -89,8 +89,11 @@ private final class SegmentClause {
 /// owned by the `SegmentClause` array, which outlives the loop.
 private struct TermSlot {
     unowned(unsafe) let clause: SegmentClause
-    /// The term's cursor, or the driving cursor of a required phrase.
-    unowned(unsafe) let cursor: PostingsCursor
+    /// The clause's index in the plan.
+    let index: Int
+    /// The term's cursor, or the driving cursor of a required phrase (called through
+    /// `_withUnsafeGuaranteedRef`, which retains nothing).
+    let cursorRef: Unmanaged<PostingsCursor>
     /// Whether the clause is a plain term (scored here), not a required phrase.
     let isTerm: Bool
     let factor: Double
@@ -99,6 +102,16 @@ private struct TermSlot {
     let norms: UnsafeRawPointer?
     /// BM25's length part per field length below `lengthTableSize`.
     let lengthParts: UnsafePointer<Double>
+
+    @inline(__always) var doc: UInt32 { cursorRef._withUnsafeGuaranteedRef { $0.doc } }
+    @inline(__always) var freq: UInt32 { cursorRef._withUnsafeGuaranteedRef { $0.freq } }
+    @inline(__always) func advance(to target: UInt32) throws -> UInt32 {
+        try cursorRef._withUnsafeGuaranteedRef { try $0.advance(to: target) }
+    }
+    @inline(__always) func next() throws -> UInt32 { try cursorRef._withUnsafeGuaranteedRef { try $0.next() } }
+    func shallowBlock(for target: UInt32) -> (lastDoc: UInt32, maxFreq: UInt32, minNorm: UInt32)? {
+        cursorRef._withUnsafeGuaranteedRef { $0.shallowBlock(for: target) }
+    }
 }
 
 /// BM25's length part (``BM25/lengthPart(length:averageLength:)``) for the field lengths below `size`, per
@@ -266,6 +279,40 @@ extension Searcher {
                 return c
             }
         }
+    }
+
+    /// A term clause's contribution for `doc`: `contribution(_:doc:reader:)`'s value, without leaving plain
+    /// memory.
+    @inline(__always)
+    private func termScore(_ t: TermSlot, doc: UInt32, bm25: BM25) throws -> Double {
+        guard try t.advance(to: doc) == doc else { return 0 }
+        let length = Int(UInt16(littleEndian: t.norms!.loadUnaligned(fromByteOffset: 2 * Int(doc), as: UInt16.self)))
+        let lengthPart = length < LengthTables.size ? t.lengthParts[length]
+            : bm25.lengthPart(length: Double(length), averageLength: t.averageLength)
+        return t.factor * bm25.tf(Double(Int(t.freq)), lengthPart: lengthPart)
+    }
+
+    /// The slots of `clauses`' terms, and for each clause the index of its slot (-1 for phrases and terms the
+    /// segment lacks). The caller deallocates both.
+    private func termSlots(_ clauses: [SegmentClause], reader: SegmentReader)
+        -> (slots: UnsafeMutableBufferPointer<TermSlot>, slotOf: UnsafeMutableBufferPointer<Int>) {
+        let lengths = lengthTables()
+        let slots = UnsafeMutableBufferPointer<TermSlot>.allocate(capacity: max(1, clauses.count))
+        let slotOf = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, clauses.count))
+        var n = 0
+        for (i, c) in clauses.enumerated() {
+            guard let cursor = c.cursor else {
+                slotOf[i] = -1
+                continue
+            }
+            (slots.baseAddress! + n).initialize(to: TermSlot(
+                clause: c, index: i, cursorRef: .passUnretained(cursor), isTerm: true, factor: c.factor,
+                averageLength: c.averageLength, norms: reader.norms(field: c.field).baseAddress,
+                lengthParts: lengths.tables[c.field]))
+            slotOf[i] = n
+            n += 1
+        }
+        return (slots, slotOf)
     }
 
     /// The clause's contribution for `doc`, or 0 when the document lacks it. Cursors only move forward.
@@ -460,23 +507,31 @@ extension Searcher {
         for i in 0..<n { order[i] = i }
         let bm25 = options.bm25
         let end = DocIterator.end
+        let (slots, slotOf) = termSlots(clauses, reader: reader)
+        defer {
+            slots.deallocate()
+            slotOf.deallocate()
+        }
+        let hasDeletions = reader.deletions != nil
+        let plainSum = scratch.plainSum
         var windowEnd: UInt32 = 0
         var doc = matcher.doc
         while doc != end {
             if doc >= windowEnd {
                 var last = end
                 for i in 0..<n {
-                    let c = clauses[i]
-                    if let cursor = c.cursor {
-                        if cursor.doc != end, let block = cursor.shallowBlock(for: doc) {
-                            windowBound[i] = c.factor * bm25.tf(Double(block.maxFreq), length: Double(block.minNorm),
-                                                                averageLength: c.averageLength) * (1 + 1e-9)
+                    let j = slotOf[i]
+                    if j >= 0 {
+                        let t = slots[j]
+                        if t.doc != end, let block = t.shallowBlock(for: doc) {
+                            windowBound[i] = t.factor * bm25.tf(Double(block.maxFreq), length: Double(block.minNorm),
+                                                                averageLength: t.averageLength) * (1 + 1e-9)
                             last = min(last, block.lastDoc)
                         } else {
                             windowBound[i] = 0
                         }
                     } else {
-                        windowBound[i] = c.upperBound
+                        windowBound[i] = clauses[i].upperBound
                     }
                 }
                 windowEnd = last == end ? end : last + 1
@@ -490,7 +545,7 @@ extension Searcher {
                     continue
                 }
             }
-            if !reader.isDeleted(Int(doc)) {
+            if !(hasDeletions && reader.isDeleted(Int(doc))) {
                 let theta = top.threshold
                 var partial = 0.0
                 var pruned = false
@@ -501,11 +556,23 @@ extension Searcher {
                         break
                     }
                     let i = order[k]
-                    let v = try contribution(clauses[i], doc: doc, reader: reader).score
+                    let j = slotOf[i]
+                    let v = j >= 0 ? try termScore(slots[j], doc: doc, bm25: bm25)
+                        : try contribution(clauses[i], doc: doc, reader: reader).score
                     parts[i] = v
                     partial += v
                 }
-                if !pruned { top.insert(.init(score: finalScore(parts, plan: plan), segment: s, doc: Int(doc))) }
+                if !pruned {
+                    let score: Double
+                    if plainSum {
+                        var sum = 0.0
+                        for v in parts { sum += v }
+                        score = sum
+                    } else {
+                        score = finalScore(parts, plan: plan)
+                    }
+                    top.insert(.init(score: score, segment: s, doc: Int(doc)))
+                }
             }
             doc = try matcher.next()
         }
@@ -555,7 +622,7 @@ extension Searcher {
         for i in 0..<n {
             let c = terms[i]
             (slots.baseAddress! + i).initialize(to: TermSlot(
-                clause: c, cursor: c.position, isTerm: c.cursor != nil, factor: c.factor, averageLength: c.averageLength,
+                clause: c, index: c.index, cursorRef: Unmanaged.passUnretained(c.position), isTerm: c.cursor != nil, factor: c.factor, averageLength: c.averageLength,
                 norms: reader.norms(field: c.field).baseAddress, lengthParts: lengths.tables[c.field]))
         }
         /// The clause's contribution for `doc`: `contribution(_:doc:reader:)`'s value, for terms without
@@ -564,13 +631,7 @@ extension Searcher {
         func score(_ i: Int, _ doc: UInt32) throws -> Double {
             let t = slots[i]
             guard t.isTerm else { return try contribution(t.clause, doc: doc, reader: reader).score }
-            let cursor = t.cursor
-            if cursor.doc < doc { try cursor.advance(to: doc) }
-            guard cursor.doc == doc else { return 0 }
-            let length = Int(UInt16(littleEndian: t.norms!.loadUnaligned(fromByteOffset: 2 * Int(doc), as: UInt16.self)))
-            let lengthPart = length < LengthTables.size ? t.lengthParts[length]
-                : bm25.lengthPart(length: Double(length), averageLength: t.averageLength)
-            return t.factor * bm25.tf(Double(Int(cursor.freq)), lengthPart: lengthPart)
+            return try termScore(t, doc: doc, bm25: bm25)
         }
         func factorBound(_ mask: UInt64) -> Double {
             guard coordinated, totalWeight > 0 else { return 1 }
@@ -588,7 +649,7 @@ extension Searcher {
         // finding the next candidate touches no object.
         let docs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: n)
         defer { docs.deallocate() }
-        for i in 0..<n { docs[i] = slots[i].cursor.doc }
+        for i in 0..<n { docs[i] = slots[i].doc }
         let windowBound = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
         var order = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
         let prefix = UnsafeMutableBufferPointer<Double>.allocate(capacity: n + 1)
@@ -614,7 +675,7 @@ extension Searcher {
         while doc != end {
             if doc >= windowEnd {
                 // A new window at `doc`: every cursor behind it moves up (what lay behind could not compete).
-                for i in 0..<n where docs[i] < doc { docs[i] = try slots[i].cursor.advance(to: doc) }
+                for i in 0..<n where docs[i] < doc { docs[i] = try slots[i].advance(to: doc) }
                 doc = end
                 for i in 0..<n where docs[i] < doc { doc = docs[i] }
                 if doc == end { break }
@@ -622,7 +683,7 @@ extension Searcher {
                 for i in 0..<n {
                     let t = slots[i]
                     if t.isTerm {
-                        if docs[i] != end, let block = t.cursor.shallowBlock(for: doc) {
+                        if docs[i] != end, let block = t.shallowBlock(for: doc) {
                             windowBound[i] = t.factor * bm25.tf(Double(block.maxFreq), length: Double(block.minNorm),
                                                                 averageLength: t.averageLength) * (1 + 1e-9)
                             last = min(last, block.lastDoc)
@@ -677,7 +738,7 @@ extension Searcher {
                 for k in firstEssential..<n where docs[order[k]] == doc {
                     let i = order[k]
                     let v = try score(i, doc)
-                    parts[slots[i].clause.index] = v
+                    parts[slots[i].index] = v
                     partial += v
                     if v > 0 { matched |= masks[i] }
                 }
@@ -691,8 +752,8 @@ extension Searcher {
                     }
                     let i = order[k]
                     let v = try score(i, doc)
-                    docs[i] = slots[i].cursor.doc
-                    parts[slots[i].clause.index] = v
+                    docs[i] = slots[i].doc
+                    parts[slots[i].index] = v
                     partial += v
                     if v > 0 { matched |= masks[i] }
                     k -= 1
@@ -727,7 +788,7 @@ extension Searcher {
                     }
                 }
             }
-            for k in firstEssential..<n where docs[order[k]] == doc { docs[order[k]] = try slots[order[k]].cursor.next() }
+            for k in firstEssential..<n where docs[order[k]] == doc { docs[order[k]] = try slots[order[k]].next() }
             // Non-essential cursors the candidate moved past stay where they are; the next window start fixes them.
             doc = doc + 1
         }
