@@ -153,8 +153,8 @@ public final class PostingsCursor {
     private var posIndex = 0
 
     public private(set) var doc: UInt32 = 0
-    private var positionBuffer: UnsafeMutablePointer<UInt32>
-    private var positionCapacity = 16
+    private var positionBuffer: UnsafeMutablePointer<UInt32>?
+    private var positionCapacity = 0
     private var positionCount = 0
     private var cachedPositionsDoc = UInt32.max
 
@@ -176,7 +176,6 @@ public final class PostingsCursor {
         let starts = UnsafeMutablePointer<Int>.allocate(capacity: 2 * blockCount)
         blockDocStart = starts
         blockPosStart = starts + blockCount
-        positionBuffer = .allocate(capacity: 16)
         var r = ByteReader(postings, offset: info.postingsOffset, file: file)
         if blockCount > 1 {
             var last: UInt64 = 0
@@ -211,7 +210,7 @@ public final class PostingsCursor {
     deinit {
         docs.deallocate()
         blockDocStart.deallocate()
-        positionBuffer.deallocate()
+        positionBuffer?.deallocate()
     }
 
     private func corrupt(_ offset: Int) -> IndexError {
@@ -381,15 +380,16 @@ public final class PostingsCursor {
             posIndex += 1
         }
         let n = Int(freqs[index])
-        if n > positionCapacity {
-            positionBuffer.deallocate()
-            positionCapacity = max(n, 2 * positionCapacity)
+        if n > positionCapacity || positionBuffer == nil {
+            positionBuffer?.deallocate()
+            positionCapacity = max(n, 2 * positionCapacity, 16)
             positionBuffer = .allocate(capacity: positionCapacity)
         }
+        let buffer = positionBuffer!
         var p: UInt32 = 0
         for k in 0..<n {
             p &+= UInt32(truncatingIfNeeded: try vint(base, size, &o))
-            positionBuffer[k] = p
+            buffer[k] = p
         }
         positionCount = n
         posOffset = o

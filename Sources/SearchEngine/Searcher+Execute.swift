@@ -167,11 +167,10 @@ extension Searcher {
             plan.unitWeights[u] = max(plan.unitWeights[u], options.coordinationByIDF ? stats[i].idf : 1)
         }
         scratch.prepare(plan)
-        let lengths = lengthTables()
         let countAll = strategy == .exhaustive || !facets.isEmpty
         let union = plan.match.unionWithChecks
         for (s, segment) in snapshot.segments.enumerated() {
-            let clauses = try bind(plan, stats: stats, segment: segment)
+            let clauses = try bind(plan, stats: stats, segment: s)
             if !countAll, let union {
                 try maxScore(segment: s, reader: segment, plan: plan, clauses: clauses, union: union, top: &top)
             } else if !countAll {
@@ -203,8 +202,8 @@ extension Searcher {
     public func forEachMatch(_ query: Query, _ body: (SegmentReader, Int) throws -> Void) throws {
         let plan = try self.plan(query)
         let stats = try clauseStatistics(plan)
-        for segment in snapshot.segments {
-            let clauses = try bind(plan, stats: stats, segment: segment)
+        for (s, segment) in snapshot.segments.enumerated() {
+            let clauses = try bind(plan, stats: stats, segment: s)
             let matcher = try iterator(plan.match, clauses: clauses, reader: segment)
             try matcher.start()
             var doc = matcher.doc
@@ -226,13 +225,9 @@ extension Searcher {
 
     /// Index-wide statistics per clause: idf from document frequencies summed over segments.
     func clauseStatistics(_ plan: QueryPlan) throws -> [ClauseStats] {
-        var docFreqs: [String: Int] = [:]
         func docFreq(_ field: Int, _ term: String) throws -> Int {
-            let key = "\(field)\u{0}\(term)"
-            if let d = docFreqs[key] { return d }
             var d = 0
-            for segment in snapshot.segments { d += try segment.termInfo(field: field, term: term)?.docFreq ?? 0 }
-            docFreqs[key] = d
+            for segment in snapshot.segments.indices { d += try termInfo(segment: segment, field: field, term: term)?.docFreq ?? 0 }
             return d
         }
         return try plan.clauses.map { clause in
@@ -249,7 +244,8 @@ extension Searcher {
         }
     }
 
-    private func bind(_ plan: QueryPlan, stats: [ClauseStats], segment: SegmentReader) throws -> [SegmentClause] {
+    private func bind(_ plan: QueryPlan, stats: [ClauseStats], segment s: Int) throws -> [SegmentClause] {
+        let segment = snapshot.segments[s]
         let bm25 = options.bm25
         let requiredPhrases = plan.match.requiredPhrases
         return try plan.clauses.enumerated().map { i, clause in
@@ -257,7 +253,7 @@ extension Searcher {
             switch clause.kind {
             case .term(let t):
                 let c = SegmentClause(index: i, field: clause.field, factor: factor, averageLength: stats[i].averageLength, offsets: [])
-                if let info = try segment.termInfo(field: clause.field, term: t) {
+                if let info = try termInfo(segment: s, field: clause.field, term: t) {
                     c.cursor = try segment.postings(info)
                     // Slightly inflated so rounding in a sum can never exceed it.
                     c.upperBound = factor * bm25.tf(Double(info.maxFreq), length: Double(info.minNorm),
@@ -268,7 +264,8 @@ extension Searcher {
                 let c = SegmentClause(index: i, field: clause.field, factor: factor, averageLength: stats[i].averageLength, offsets: offsets)
                 var cursors: [PostingsCursor] = []
                 for t in terms {
-                    guard let cursor = try segment.postings(field: clause.field, term: t) else { return c }
+                    guard let info = try termInfo(segment: s, field: clause.field, term: t) else { return c }
+                    let cursor = try segment.postings(info)
                     cursors.append(cursor)
                 }
                 c.phraseCursors = cursors
@@ -798,7 +795,7 @@ extension Searcher {
 
     private func explain(_ plan: QueryPlan, stats: [ClauseStats], segment s: Int, doc: Int) throws -> [Contribution] {
         let reader = snapshot.segments[s]
-        let clauses = try bind(plan, stats: stats, segment: reader)
+        let clauses = try bind(plan, stats: stats, segment: s)
         var out: [Contribution] = []
         for (i, c) in clauses.enumerated() {
             let (score, freq) = try contribution(c, doc: UInt32(doc), reader: reader)

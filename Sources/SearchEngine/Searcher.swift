@@ -73,6 +73,15 @@ public final class Searcher {
     private var expansionCache: [String: [String]] = [:]
     let scratch = ScoringScratch()
     private var lengths: LengthTables?
+    /// Dictionary entries looked up during the current search, by segment, field and term: planning,
+    /// statistics and binding ask for the same terms.
+    private var termInfos: [TermKey: TermInfo?] = [:]
+
+    struct TermKey: Hashable {
+        var segment: Int
+        var field: Int
+        var term: String
+    }
 
     public init(snapshot: IndexSnapshot, analyzer: Analyzer, options: SearchOptions = SearchOptions()) throws {
         self.snapshot = snapshot
@@ -89,6 +98,20 @@ public final class Searcher {
         let made = LengthTables(bm25: options.bm25, averageLengths: averages)
         lengths = made
         return made
+    }
+
+    /// The dictionary entry of `term` in `field` of segment `segment`, remembered for the current search.
+    func termInfo(segment: Int, field: Int, term: String) throws -> TermInfo? {
+        let key = TermKey(segment: segment, field: field, term: term)
+        if let known = termInfos[key] { return known }
+        let info = try snapshot.segments[segment].termInfo(field: field, term: term)
+        termInfos[key] = info
+        return info
+    }
+
+    /// Forgets the entries remembered for the last search.
+    func forgetTermInfos() {
+        if termInfos.count > 4096 { termInfos = [:] } else { termInfos.removeAll(keepingCapacity: true) }
     }
 
     // MARK: - Planning
@@ -110,6 +133,7 @@ public final class Searcher {
     }
 
     func plan(_ query: Query) throws -> QueryPlan {
+        forgetTermInfos()
         var p = QueryPlan()
         p.match = try node(query, fields: defaultFields, plan: &p) ?? .none
         return p
@@ -373,7 +397,7 @@ public final class Searcher {
         var best = 0
         for (f, _) in fields {
             var n = 0
-            for segment in snapshot.segments { n += try segment.termInfo(field: f, term: term)?.docFreq ?? 0 }
+            for segment in snapshot.segments.indices { n += try termInfo(segment: segment, field: f, term: term)?.docFreq ?? 0 }
             best = max(best, n)
         }
         return best
