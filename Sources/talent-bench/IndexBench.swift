@@ -33,6 +33,9 @@ struct IndexBench: ParsableCommand {
     @Option(help: "The talent executable.")
     var talent = ".build/release/talent"
 
+    @Option(help: "Write the index's contents (terms with postings and positions, stored records, columns, norms) per document id, in a canonical order, to this file; compare two dumps to check that a change to indexing keeps the index the same.")
+    var dump: String?
+
     func run() throws {
         var walls: [Double] = []
         var rss: [Int] = []
@@ -43,6 +46,7 @@ struct IndexBench: ParsableCommand {
             rss.append(run.maxRSSKB)
         }
         let snapshot = try IndexSnapshot(directory: index)
+        if let dump { try dumpContents(snapshot, to: dump) }
         var textBytes = 0
         for segment in snapshot.segments {
             for doc in 0..<segment.maxDoc where !segment.isDeleted(doc) {
@@ -66,6 +70,50 @@ struct IndexBench: ParsableCommand {
                      Double(inverted) / Double(textBytes), Double(bytes["values"] ?? 0) / 1e6,
                      Double(bytes["stored"] ?? 0) / 1e6))
     }
+}
+
+/// Writes the index's contents in an order that does not depend on how documents were split into segments:
+/// per document id its stored bytes, column values and norms; per field and term the postings by id, with
+/// frequencies and positions.
+func dumpContents(_ snapshot: IndexSnapshot, to path: String) throws {
+    var lines: [String] = []
+    let schema = snapshot.manifest.schema
+    var postings: [String: [String]] = [:]
+    for segment in snapshot.segments {
+        for doc in 0..<segment.maxDoc where !segment.isDeleted(doc) {
+            let id = segment.id(of: doc)
+            var line = "doc \(id) stored \(String(decoding: try segment.storedDocument(doc), as: UTF8.self))"
+            for spec in schema.columns {
+                guard let column = segment.column(spec.name) else { continue }
+                switch spec.kind {
+                case .int: line += " \(spec.name)=\(column.int(doc).map(String.init) ?? "-")"
+                default: line += " \(spec.name)=\(column.strings(doc))"
+                }
+            }
+            for field in 0..<schema.textFields.count { line += " n\(field)=\(segment.norm(field: field, doc: doc))" }
+            lines.append(line)
+        }
+        for field in 0..<schema.textFields.count {
+            var terms: [([UInt8], TermInfo)] = []
+            try segment.forEachTerm(field: field) { term, info in
+                terms.append((term, info))
+                return true
+            }
+            for (term, info) in terms {
+                let cursor = try segment.postings(info)
+                var entries: [String] = []
+                while true {
+                    let doc = try cursor.next()
+                    if doc == PostingsCursor.noMoreDocs { break }
+                    entries.append("\(segment.id(of: Int(doc))):\(try cursor.positions())")
+                }
+                postings["term \(field) \(String(decoding: term, as: UTF8.self))", default: []] += entries
+            }
+        }
+    }
+    for (key, entries) in postings { lines.append(key + " " + entries.sorted().joined(separator: " ")) }
+    lines.sort()
+    try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
 }
 
 /// Runs a program with its output discarded; returns the wall time and the peak RSS (KB) of the child.
