@@ -6,43 +6,14 @@
 public final class SegmentBuilder {
     public let schema: Schema
 
-    // Exclusivity is not checked at run time on these: `addToken` runs once per token, the checks cost more
-    // than the work, and the builder is used from one thread with no overlapping accesses.
-    private final class FieldPostings {
-        @exclusivity(unchecked) var terms = TermTable(capacity: 1 << 12)
-        private let ownedDocStreams = ByteStreams()
-        private let ownedPositionStreams = ByteStreams()
-        // Unretained aliases: taking a strong reference per token was a tenth of indexing time.
-        unowned(unsafe) let docStreams: ByteStreams  // per term: vint doc delta, vint freq, …
-        unowned(unsafe) let positionStreams: ByteStreams  // per term: vint position deltas
-        // Per term: the last document it occurred in, its frequency there, its last position.
-        @exclusivity(unchecked) var state: UnsafeMutablePointer<(lastDoc: Int32, freq: UInt32, lastPosition: UInt32)>
-        var stateCapacity = 1024
-        var norms: [UInt16] = []
-        var stats = FieldStats()
-
-        init() {
-            state = .allocate(capacity: stateCapacity)
-            docStreams = ownedDocStreams
-            positionStreams = ownedPositionStreams
-        }
-        deinit { state.deallocate() }
-
-        func growState() {
-            let n = stateCapacity * 2
-            let p = UnsafeMutablePointer<(lastDoc: Int32, freq: UInt32, lastPosition: UInt32)>.allocate(capacity: n)
-            p.moveInitialize(from: state, count: stateCapacity)
-            state.deallocate()
-            state = p
-            stateCapacity = n
-        }
-
-        var bytes: Int { docStreams.allocatedBytes + positionStreams.allocatedBytes + terms.arenaCount * 2 + stateCapacity * 12 }
-    }
-
-    private let fields: [FieldPostings]
-    @exclusivity(unchecked) private var currentLengths: [Int]
-    @exclusivity(unchecked) private var ids: [String] = []
+    // The per-token state lives in manually managed memory: `addToken` runs once per token, and reference
+    // counting or uniqueness checks on arrays cost more than its work.
+    private let postings: UnsafeMutablePointer<FieldPostingsWriter>
+    private let currentLengths: UnsafeMutablePointer<Int>
+    private let fieldCount: Int
+    private var norms: [[UInt16]]
+    private var stats: [FieldStats]
+    private var ids: [String] = []
     private var stored = StoredFieldsWriter()
     private var columnValues: [[ColumnValue]]
     private var idToDoc: [String: Int] = [:]
@@ -52,41 +23,42 @@ public final class SegmentBuilder {
 
     public init(schema: Schema) {
         self.schema = schema
-        fields = schema.textFields.map { _ in FieldPostings() }
-        currentLengths = Array(repeating: 0, count: schema.textFields.count)
+        fieldCount = schema.textFields.count
+        postings = .allocate(capacity: fieldCount)
+        for i in 0..<fieldCount { (postings + i).initialize(to: FieldPostingsWriter()) }
+        currentLengths = .allocate(capacity: fieldCount)
+        currentLengths.initialize(repeating: 0, count: fieldCount)
+        norms = schema.textFields.map { _ in [] }
+        stats = schema.textFields.map { _ in FieldStats() }
         columnValues = schema.columns.map { _ in [] }
+    }
+
+    deinit {
+        for i in 0..<fieldCount { postings[i].deallocate() }
+        postings.deinitialize(count: fieldCount)
+        postings.deallocate()
+        currentLengths.deallocate()
     }
 
     /// Documents added so far.
     public var docCount: Int { ids.count }
 
     /// Adds one token of the current document. Positions must ascend within a field.
-    @inline(__always)
-    public func addToken(field: Int, units: UnsafeBufferPointer<UInt16>, position: Int) {
-        unowned(unsafe) let f = fields[field]
-        let doc = Int32(ids.count)
-        let t = Int(f.terms.intern(units))
-        if t == f.docStreams.streamCount {
-            _ = f.docStreams.addStream()
-            _ = f.positionStreams.addStream()
-            if t == f.stateCapacity { f.growState() }
-            f.state[t] = (-1, 0, 0)
-        }
-        let p = UInt32(clamping: position)
-        let s = f.state + t
-        if s.pointee.lastDoc != doc {
-            if s.pointee.lastDoc >= 0 { f.docStreams.appendVInt(t, s.pointee.freq) }
-            f.docStreams.appendVInt(t, UInt32(doc - s.pointee.lastDoc))
-            s.pointee = (doc, 0, 0)
-        }
-        s.pointee.freq += 1
-        f.positionStreams.appendVInt(t, p &- s.pointee.lastPosition)
-        s.pointee.lastPosition = p
+    ///
+    /// - Returns: the term's number in this builder's field: the same for every occurrence of the term until
+    ///   the builder is written (callers may cache what they derive from a term under it).
+    @discardableResult
+    public func addToken(field: Int, units: UnsafeBufferPointer<UInt16>, position: Int) -> Int32 {
+        precondition(field < fieldCount, "no such text field")
         currentLengths[field] += 1
+        return postings[field].add(units, doc: Int32(truncatingIfNeeded: ids.count),
+                                   position: UInt32(clamping: position))
     }
 
     /// Bytes the builder holds, roughly: what ``IndexWriter`` compares with its RAM budget.
-    public var approximateBytes: Int { fields.reduce(storedBytesHeld + ids.count * 48) { $0 + $1.bytes } }
+    public var approximateBytes: Int {
+        (0..<fieldCount).reduce(storedBytesHeld + ids.count * 48) { $0 + postings[$1].bytes + norms[$1].count * 2 }
+    }
 
     /// Ends the current document.
     ///
@@ -102,12 +74,12 @@ public final class SegmentBuilder {
         ids.append(id)
         stored.add(document)
         for (i, v) in values.enumerated() { columnValues[i].append(v) }
-        for (i, f) in fields.enumerated() {
+        for i in 0..<fieldCount {
             let length = currentLengths[i]
-            f.norms.append(UInt16(clamping: length))
+            norms[i].append(UInt16(clamping: length))
             if length > 0 {
-                f.stats.docCount += 1
-                f.stats.sumLength += length
+                stats[i].docCount += 1
+                stats[i].sumLength += length
             }
             currentLengths[i] = 0
         }
@@ -127,21 +99,16 @@ public final class SegmentBuilder {
     /// Writes the segment's files into `directory` and returns what the manifest records of it.
     /// Documents superseded within the builder are written as deletions, generation 1.
     public func write(to directory: String, name: String) throws(IndexError) -> SegmentInfo {
-        let output = try SegmentOutput(directory: directory, name: name, maxDoc: ids.count,
-                                       fieldStats: fields.map(\.stats))
+        let output = try SegmentOutput(directory: directory, name: name, maxDoc: ids.count, fieldStats: stats)
         var encoder = PostingsEncoder()
-        for f in fields {
+        for field in 0..<fieldCount {
             output.startField()
-            // Close the open document of every term.
-            for t in 0..<f.docStreams.streamCount where f.state[t].lastDoc >= 0 {
-                f.docStreams.appendVInt(t, f.state[t].freq)
-                f.state[t].lastDoc = -1
-            }
-            let sorted = (0..<f.terms.count).map { (Array(f.terms.term(Int32($0)).utf8), $0) }
-                .sorted { $0.0.lexicographicallyPrecedes($1.0) }
-            for (term, t) in sorted {
-                let docBytes = f.docStreams.bytes(t)
-                let posBytes = f.positionStreams.bytes(t)
+            postings[field].closeDocuments()
+            let f = postings[field]
+            let fieldNorms = norms[field]
+            for (term, t) in Self.sortedTerms(f) {
+                let docBytes = f.docBytes(t)
+                let posBytes = f.positionBytes(t)
                 let decoded = Result { () throws(IndexError) in
                     var d = ByteReader(docBytes, file: "memory")
                     var p = ByteReader(posBytes, file: "memory")
@@ -151,7 +118,7 @@ public final class SegmentBuilder {
                         let freq = UInt32(try d.vint())
                         let start = p.offset
                         for _ in 0..<freq { _ = try p.vint() }
-                        encoder.add(doc: UInt32(doc), freq: freq, norm: UInt32(f.norms[Int(doc)]),
+                        encoder.add(doc: UInt32(doc), freq: freq, norm: UInt32(fieldNorms[Int(doc)]),
                                     encodedPositions: UnsafeRawBufferPointer(rebasing: posBytes[start..<p.offset]))
                     }
                 }
@@ -163,7 +130,7 @@ public final class SegmentBuilder {
         var values = DocValuesWriter()
         values.ids(ids)
         for (i, spec) in schema.columns.enumerated() { values.column(spec, columnValues[i]) }
-        for (i, f) in fields.enumerated() { values.norms(field: i, values: f.norms) }
+        for i in 0..<fieldCount { values.norms(field: i, values: norms[i]) }
         var deleted: Deletions?
         if !deletions.isEmpty {
             var d = Deletions(maxDoc: ids.count)
@@ -171,5 +138,11 @@ public final class SegmentBuilder {
             deleted = d
         }
         return try output.finish(stored: &stored, values: &values, deletions: deleted)
+    }
+
+    /// The terms of a field as UTF-8, in ascending byte order, with their numbers.
+    private static func sortedTerms(_ f: FieldPostingsWriter) -> [([UInt8], Int)] {
+        (0..<f.count).map { (Array(String(decoding: f.text($0), as: UTF16.self).utf8), $0) }
+            .sorted { $0.0.lexicographicallyPrecedes($1.0) }
     }
 }
