@@ -238,8 +238,8 @@ private final class Worker: @unchecked Sendable {
                 var last = -1
                 if tagged { tags!.boundary() }
                 try session.forEachToken(in: text) { token in
-                    builder.addToken(field: field, units: token.units, position: base + token.position)
-                    if tagged { tags!.observe(token) }
+                    let term = builder.addToken(field: field, units: token.units, position: base + token.position)
+                    if tagged { tags!.observe(token, field: field, term: term) }
                     last = token.position
                 }
                 base += last + 1 + IndexWriter.valueGap
@@ -254,5 +254,6 @@ private final class Worker: @unchecked Sendable {
         let info = try builder.write(to: directory, name: "\(namePrefix)-\(segments.count + 1)")
         segments.append(info)
         builder = SegmentBuilder(schema: schema)
+        tags?.forgetTerms()
     }
 }

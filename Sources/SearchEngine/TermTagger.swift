@@ -47,6 +47,11 @@ public struct TermTagger: Sendable {
         singles.lookup(units).map { singleValues[Int($0)] }
     }
 
+    /// The number of the single term `units` (for ``values(single:)-(Int32)``), or -1.
+    func single(_ units: UnsafeBufferPointer<UInt16>) -> Int32 { singles.lookup(units) ?? -1 }
+
+    func values(single id: Int32) -> [String] { singleValues[Int(id)] }
+
     func runWord(_ units: UnsafeBufferPointer<UInt16>) -> UInt16 {
         runWords.lookup(units).map { UInt16(truncatingIfNeeded: $0 + 1) } ?? 0
     }
@@ -63,8 +68,19 @@ struct TagCollector {
     private var seen: Set<String> = []
     /// The last words, as run-word ids (0: not a run word).
     private var recent: [UInt16] = []
+    /// What the tagger makes of each term number the segment builder gave, per field: the single term's
+    /// number + 1 (0: none; -1: not looked up yet) and the run word (only meaningful once looked up).
+    /// Indexing sees a term thousands of times and looks it up once.
+    private var singleOfTerm: [[Int32]] = []
+    private var wordOfTerm: [[UInt16]] = []
 
     init(_ tagger: TermTagger) { self.tagger = tagger }
+
+    /// Forgets the term numbers (the segment builder they came from was written).
+    mutating func forgetTerms() {
+        singleOfTerm.removeAll()
+        wordOfTerm.removeAll()
+    }
 
     mutating func reset() {
         values.removeAll(keepingCapacity: true)
@@ -79,7 +95,33 @@ struct TagCollector {
         add(tagger.values(single: token.units))
         // A compound is followed by its words, which carry the runs.
         guard token.length == 1, tagger.hasRuns else { return }
-        let word = tagger.runWord(token.units)
+        observeWord(tagger.runWord(token.units))
+    }
+
+    /// ``observe(_:)`` for a token the segment builder numbered `term` in `field`.
+    mutating func observe(_ token: TokenView, field: Int, term: Int32) {
+        if field >= singleOfTerm.count {
+            singleOfTerm += Array(repeating: [], count: field + 1 - singleOfTerm.count)
+            wordOfTerm += Array(repeating: [], count: field + 1 - wordOfTerm.count)
+        }
+        let t = Int(term)
+        if t >= singleOfTerm[field].count {
+            let n = max(t + 1, singleOfTerm[field].count * 2, 1024)
+            singleOfTerm[field] += Array(repeating: -1, count: n - singleOfTerm[field].count)
+            wordOfTerm[field] += Array(repeating: 0, count: n - wordOfTerm[field].count)
+        }
+        var single = singleOfTerm[field][t]
+        if single < 0 {
+            single = tagger.single(token.units) + 1
+            singleOfTerm[field][t] = single
+            wordOfTerm[field][t] = tagger.hasRuns ? tagger.runWord(token.units) : 0
+        }
+        if single > 0 { add(tagger.values(single: single - 1)) }
+        guard token.length == 1, tagger.hasRuns else { return }
+        observeWord(wordOfTerm[field][t])
+    }
+
+    private mutating func observeWord(_ word: UInt16) {
         recent.append(word)
         if recent.count > 4 { recent.removeFirst() }
         guard word != 0, recent.count >= 2, tagger.isRunEnd(word) else { return }
