@@ -60,15 +60,27 @@ public final class Lexicon: Sendable {
 
     /// The trie over folded forms. The root's children sit in a flat table indexed by UTF-16 unit, because
     /// nearly every walk ends there; deeper edges live in a hash table keyed by (node, unit).
-    private let rootChildren: [Int32]
-    private let edges: EdgeTable
+    let rootChildren: [Int32]
+    let edges: EdgeTable
     /// For each trie node, the index in `terms` of the term a form ending there maps to, or -1.
-    private let nodeTerms: [Int32]
+    let nodeTerms: [Int32]
     /// Folded terms, as UTF-16 code units.
     let termUnits: [[UInt16]]
     /// Folded forms (labels, synonyms and variants; spaces collapsed), and the entries of each.
-    private let forms: UnitsTable
-    private let entriesOfForm: [[Int]]
+    let forms: UnitsTable
+    let entriesOfForm: [[Int]]
+
+    /// A lexicon from its tables (as ``LexiconCache`` reads them).
+    init(entries: [Entry], rootChildren: [Int32], edges: EdgeTable, nodeTerms: [Int32], termUnits: [[UInt16]],
+         forms: UnitsTable, entriesOfForm: [[Int]]) {
+        self.entries = entries
+        self.rootChildren = rootChildren
+        self.edges = edges
+        self.nodeTerms = nodeTerms
+        self.termUnits = termUnits
+        self.forms = forms
+        self.entriesOfForm = entriesOfForm
+    }
 
     /// Builds a lexicon; forms are folded exactly as the analyzer folds text.
     ///
@@ -201,7 +213,16 @@ public final class Lexicon: Sendable {
         guard let url = besideExecutable() ?? Bundle.module.url(forResource: "lexicon", withExtension: "tsv") else {
             throw ParseError(path: "lexicon.tsv", line: 0, reason: "the built-in lexicon is missing from the bundle")
         }
-        return try Lexicon(entries: parse(contentsOf: url))
+        let bytes = Array(try Data(contentsOf: url))
+        // The compiled tables of an earlier run of this executable over these bytes, if there are any.
+        let cache = LexiconCache.directory.flatMap { directory in
+            LexiconCache.key(bytes).map { (key: $0, path: LexiconCache.path(directory: directory, key: $0)) }
+        }
+        if let cache, let lexicon = LexiconCache.load(key: cache.key, path: cache.path) { return lexicon }
+        let decoded = try TextDecoder.decode(bytes, path: url.path, strict: true)
+        let lexicon = try Lexicon(entries: parse(decoded.text, path: url.path))
+        if let cache { LexiconCache.store(lexicon, key: cache.key, path: cache.path) }
+        return lexicon
     }
 
     /// The built-in lexicon in the resource bundle beside the running executable, where `Bundle.module` looks
@@ -322,6 +343,17 @@ struct EdgeTable: Sendable {
     private var shift: UInt64
     private var count = 0
 
+    /// A table from its arrays (`keys.count` a power of two, `shift` 64 minus its log).
+    init(keys: [UInt64], values: [Int32], shift: UInt64, count: Int) {
+        self.keys = keys
+        self.values = values
+        self.shift = shift
+        self.count = count
+    }
+
+    /// The arrays, for ``LexiconCache``.
+    var storage: (keys: [UInt64], values: [Int32], shift: UInt64, count: Int) { (keys, values, shift, count) }
+
     init(capacity: Int) {
         var bits = 4
         while (1 << bits) < capacity * 2 { bits += 1 }
@@ -374,6 +406,16 @@ struct UnitsTable: Sendable {
     private(set) var keys: [[UInt16]] = []
     private var hashes: [UInt64] = []
     private var slots: [Int32]
+
+    /// A table from its arrays (`slots.count` a power of two).
+    init(keys: [[UInt16]], hashes: [UInt64], slots: [Int32]) {
+        self.keys = keys
+        self.hashes = hashes
+        self.slots = slots
+    }
+
+    /// The arrays, for ``LexiconCache``.
+    var storage: (keys: [[UInt16]], hashes: [UInt64], slots: [Int32]) { (keys, hashes, slots) }
 
     init(capacity: Int) {
         var size = 16
