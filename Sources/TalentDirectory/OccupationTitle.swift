@@ -169,19 +169,74 @@ struct OccupationTitle {
         let whole = s.trimmingCharacters(in: .whitespaces)
         if keepWhole.contains(whole) { return whole }
         // `has` compares UTF-8 bytes: Foundation's `contains` folds character clusters and was most of the
-        // time indexing spends classifying titles.
-        for (rank, role) in ranks where has(s, rank) { s = s.replacingOccurrences(of: rank, with: role) }
-        for phrase in noise where has(s, phrase) { s = s.replacingOccurrences(of: phrase, with: " ") }
-        for word in qualifiers where has(s, word) {
-            // 高级 qualifies, 高级中学 does not.
-            if word == "高级" && has(s, "高级中学") { continue }
-            s = s.replacingOccurrences(of: word, with: "")
+        // time indexing spends classifying titles. Most of the ~500 phrases start with a character the title
+        // does not hold, which `present` tells without scanning (it holds at least every character of `s`).
+        var present = ScalarBits(s)
+        // Statics read once: each read of a static is a `swift_once` call.
+        let (ranks, rankFirsts) = (Self.ranks, Self.rankFirsts)
+        for i in ranks.indices where present.contains(rankFirsts[i]) && has(s, ranks[i].0) {
+            s = s.replacingOccurrences(of: ranks[i].0, with: ranks[i].1)
+            present.insert(ranks[i].1)
         }
-        for place in places where has(s, place) {
+        let (noise, noiseFirsts) = (Self.noise, Self.noiseFirsts)
+        for i in noise.indices where present.contains(noiseFirsts[i]) && has(s, noise[i]) {
+            s = s.replacingOccurrences(of: noise[i], with: " ")
+            present.insert(" ")
+        }
+        let (qualifiers, qualifierFirsts) = (Self.qualifiers, Self.qualifierFirsts)
+        for i in qualifiers.indices where present.contains(qualifierFirsts[i]) && has(s, qualifiers[i]) {
+            // 高级 qualifies, 高级中学 does not.
+            if qualifiers[i] == "高级" && has(s, "高级中学") { continue }
+            s = s.replacingOccurrences(of: qualifiers[i], with: "")
+        }
+        let (places, placeFirsts) = (Self.places, Self.placeFirsts)
+        for i in places.indices where present.contains(placeFirsts[i]) && has(s, places[i]) {
+            let place = places[i]
             s = s.replacingOccurrences(of: place + "省", with: " ").replacingOccurrences(of: place + "市", with: " ")
                 .replacingOccurrences(of: place, with: " ")
+            present.insert(" ")
         }
         return removeNumbers(s)
+    }
+
+    private static let rankFirsts = ranks.map { ScalarBits.first($0.0) }
+    private static let noiseFirsts = noise.map(ScalarBits.first)
+    private static let qualifierFirsts = qualifiers.map(ScalarBits.first)
+    private static let placeFirsts = places.map(ScalarBits.first)
+
+    /// Which characters (by a 256-way hash) a text may hold: a superset test, never a false "absent".
+    struct ScalarBits {
+        private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+        init(_ text: String) { insert(text) }
+
+        /// The bucket of `text`'s first character.
+        static func first(_ text: String) -> UInt8 { bucket(text.unicodeScalars.first?.value ?? 0) }
+
+        private static func bucket(_ v: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: v ^ (v >> 8) ^ (v >> 16)) }
+
+        mutating func insert(_ text: String) {
+            for c in text.unicodeScalars {
+                let b = Self.bucket(c.value)
+                let bit = UInt64(1) << UInt64(b & 63)
+                switch b >> 6 {
+                case 0: bits.0 |= bit
+                case 1: bits.1 |= bit
+                case 2: bits.2 |= bit
+                default: bits.3 |= bit
+                }
+            }
+        }
+
+        func contains(_ b: UInt8) -> Bool {
+            let bit = UInt64(1) << UInt64(b & 63)
+            switch b >> 6 {
+            case 0: return bits.0 & bit != 0
+            case 1: return bits.1 & bit != 0
+            case 2: return bits.2 & bit != 0
+            default: return bits.3 & bit != 0
+            }
+        }
     }
 
     private static func isLatin(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
