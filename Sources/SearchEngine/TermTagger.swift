@@ -16,7 +16,8 @@ public struct TermTagger: Sendable {
     /// Words that occur in runs; a run is the ids (+1) of its 2…4 words packed 16 bits each.
     private var runWords = TermTable(capacity: 256)
     private var runValues: [UInt64: [String]] = [:]
-    private var runEnds: Set<UInt16> = []
+    /// Per run word id: whether some run ends with it.
+    private var runEnds: [Bool] = [false]
 
     /// - Parameters:
     ///   - single: term → values, for single tokens (lexicon terms, words, compounds).
@@ -39,7 +40,8 @@ public struct TermTagger: Sendable {
                 key = key << 16 | UInt64(last)
             }
             runValues[key, default: []] += values
-            runEnds.insert(last)
+            if runEnds.count <= Int(last) { runEnds += Array(repeating: false, count: Int(last) + 1 - runEnds.count) }
+            runEnds[Int(last)] = true
         }
     }
 
@@ -57,7 +59,7 @@ public struct TermTagger: Sendable {
     }
 
     var hasRuns: Bool { !runValues.isEmpty }
-    func isRunEnd(_ word: UInt16) -> Bool { runEnds.contains(word) }
+    func isRunEnd(_ word: UInt16) -> Bool { Int(word) < runEnds.count && runEnds[Int(word)] }
     func values(run key: UInt64) -> [String]? { runValues[key] }
 }
 
@@ -66,8 +68,9 @@ struct TagCollector {
     let tagger: TermTagger
     private(set) var values: [String] = []
     private var seen: Set<String> = []
-    /// The last words, as run-word ids (0: not a run word).
-    private var recent: [UInt16] = []
+    /// The last (up to) four words, as run-word ids (0: not a run word), 16 bits each, the newest lowest.
+    private var recent: UInt64 = 0
+    private var recentCount = 0
     /// What the tagger makes of each term number the segment builder gave, per field: the single term's
     /// number + 1 (0: none; -1: not looked up yet) and the run word (only meaningful once looked up).
     /// Indexing sees a term thousands of times and looks it up once.
@@ -85,11 +88,14 @@ struct TagCollector {
     mutating func reset() {
         values.removeAll(keepingCapacity: true)
         seen.removeAll(keepingCapacity: true)
-        recent.removeAll(keepingCapacity: true)
+        boundary()
     }
 
     /// Ends a run of words (a new field or value starts).
-    mutating func boundary() { recent.removeAll(keepingCapacity: true) }
+    mutating func boundary() {
+        recent = 0
+        recentCount = 0
+    }
 
     mutating func observe(_ token: TokenView) {
         add(tagger.values(single: token.units))
@@ -122,15 +128,16 @@ struct TagCollector {
     }
 
     private mutating func observeWord(_ word: UInt16) {
-        recent.append(word)
-        if recent.count > 4 { recent.removeFirst() }
-        guard word != 0, recent.count >= 2, tagger.isRunEnd(word) else { return }
+        recent = recent << 16 | UInt64(word)
+        recentCount = min(recentCount + 1, 4)
+        guard word != 0, recentCount >= 2, tagger.isRunEnd(word) else { return }
+        // Runs ending here, shortest first: the word with the one before it, then the two before, ….
         var key = UInt64(word)
-        var shift: UInt64 = 16
-        for i in stride(from: recent.count - 2, through: 0, by: -1) {
-            guard recent[i] != 0 else { break }
-            key |= UInt64(recent[i]) << shift
-            shift += 16
+        for back in 1..<recentCount {
+            let shift = UInt64(16 * back)
+            let earlier = recent >> shift & 0xFFFF
+            guard earlier != 0 else { break }
+            key |= earlier << shift
             add(tagger.values(run: key))
         }
     }
