@@ -90,6 +90,10 @@ public struct CSVReader {
         case incomplete
     }
 
+    /// Columns to decode, by index (`nil`: all); the others come back as empty strings. Reading skips what
+    /// it will not use rather than making a `String` of it.
+    var keep: [Bool]?
+
     private mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool) throws(Error) -> Parse {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         // Skip blank lines between rows.
@@ -106,49 +110,84 @@ public struct CSVReader {
             line = startLine
             return .incomplete
         }
+        // A field's text is the input between its delimiters less its quotes: it is copied run by run (a run
+        // ends at a quote that is not text), and made a `String` straight from the input when it is one run.
+        let keep = self.keep
         var fields: [String] = []
+        fields.reserveCapacity(keep?.count ?? 8)
         var field: [UInt8] = []
+        var firstRun: Range<Int>?
+        var runStart = index
         var inQuotes = false
         var fieldWasQuoted = false
+        func wanted() -> Bool { keep == nil || fields.count >= keep!.count || keep![fields.count] }
+        func endRun(_ end: Int) {
+            guard end > runStart else { return }
+            if firstRun == nil && field.isEmpty {
+                firstRun = runStart..<end
+                return
+            }
+            guard wanted() else { return }
+            if let first = firstRun {
+                field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[first]))
+                firstRun = nil
+            }
+            field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end]))
+        }
+        func endField(_ end: Int) {
+            endRun(end)
+            if !wanted() {
+                fields.append("")
+                field.removeAll(keepingCapacity: true)
+            } else if let first = firstRun {
+                fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[first]), as: UTF8.self))
+            } else {
+                fields.append(String(decoding: field, as: UTF8.self))
+                field.removeAll(keepingCapacity: true)
+            }
+            firstRun = nil
+            fieldWasQuoted = false
+        }
         while index < bytes.count {
             let b = bytes[index]
             if inQuotes {
                 if b == quote {
                     if index + 1 == bytes.count && !final { return incomplete() }
+                    endRun(index)
                     if index + 1 < bytes.count, bytes[index + 1] == quote {
-                        field.append(quote)
+                        // `""`: the second quote is text.
+                        runStart = index + 1
                         index += 2
                         continue
                     }
                     inQuotes = false
                     index += 1
+                    runStart = index
                     continue
                 }
                 if b == lf { line += 1 }
-                field.append(b)
                 index += 1
                 continue
             }
             switch b {
             case comma:
-                fields.append(String(decoding: field, as: UTF8.self))
-                field.removeAll(keepingCapacity: true)
-                fieldWasQuoted = false
+                endField(index)
                 index += 1
+                runStart = index
             case lf, cr:
                 if b == cr && index + 1 == bytes.count && !final { return incomplete() }
+                endField(index)
                 index += 1
                 if b == cr, index < bytes.count, bytes[index] == lf { index += 1 }
                 line += 1
-                fields.append(String(decoding: field, as: UTF8.self))
                 return .row(Row(fields: fields, line: startLine))
-            case quote where field.isEmpty && !fieldWasQuoted:
+            case quote where index == runStart && !fieldWasQuoted:
                 inQuotes = true
                 fieldWasQuoted = true
                 index += 1
+                runStart = index
             default:
                 // A quote inside an unquoted field is kept as text, as spreadsheet programs do.
-                field.append(b)
                 index += 1
             }
         }
@@ -161,7 +200,7 @@ public struct CSVReader {
             line = startLine + 1
             throw Error(line: startLine, reason: "a quoted field is not closed before the end of the file")
         }
-        fields.append(String(decoding: field, as: UTF8.self))
+        endField(index)
         return .row(Row(fields: fields, line: startLine))
     }
 }

@@ -263,6 +263,10 @@ public struct RecordReader: Sendable {
             return (field, index)
         }
         let descriptionColumns = map[.description]
+        var used = [Bool](repeating: false, count: header.count)
+        for (_, index) in singles where index < used.count { used[index] = true }
+        for index in descriptionColumns where index < used.count { used[index] = true }
+        csv?.keep = used
         rows: while true {
             let row: CSVReader.Row
             do {

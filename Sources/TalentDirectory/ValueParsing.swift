@@ -554,7 +554,11 @@ public enum ValueParsing {
     }
 
     private static func isTrimmable(_ c: Unicode.Scalar) -> Bool {
-        c == "\u{FEFF}" || c.properties.isWhitespace
+        // White_Space holds 9–13 and 32 below 128 and nothing above U+3000; the property lookup between.
+        let v = c.value
+        if v < 0x80 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
+        if v > 0x3000 { return v == 0xFEFF }
+        return c.properties.isWhitespace
     }
 
     /// `text` trimmed, with full-width ASCII (`１５Ｋ`, `－`) and ideographic spaces turned into ASCII.
