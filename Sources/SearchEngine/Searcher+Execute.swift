@@ -587,7 +587,12 @@ extension Searcher {
         let n = terms.count
         guard n > 0 else { return }
         let phrases = clauses.filter { $0.isPhrase && $0.driver == nil }
-        let phraseBound = phrases.reduce(0.0) { $0 + $1.upperBound }
+        // The phrases' bounds in the current window: a phrase occurs at most as often as its rarest term in
+        // the window's blocks, in a field at least as long as the longest of their shortest fields.
+        var phraseBound = phrases.reduce(0.0) { $0 + $1.upperBound }
+        let phraseWindow = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, phrases.count))
+        defer { phraseWindow.deallocate() }
+        for (p, c) in phrases.enumerated() { phraseWindow[p] = c.upperBound }
         let exclusions = try union.excluded.map { node -> DocIterator in
             let it = try iterator(node, clauses: clauses, reader: reader)
             try it.start()
@@ -691,6 +696,24 @@ extension Searcher {
                         windowBound[i] = t.clause.upperBound
                     }
                 }
+                phraseBound = 0
+                for (p, c) in phrases.enumerated() {
+                    var maxFreq = UInt32.max, minNorm: UInt32 = 0
+                    var possible = true
+                    for cursor in c.phraseCursors {
+                        guard cursor.doc != end, let block = cursor.shallowBlock(for: doc) else {
+                            possible = false
+                            break
+                        }
+                        maxFreq = min(maxFreq, block.maxFreq)
+                        minNorm = max(minNorm, block.minNorm)
+                        last = min(last, block.lastDoc)
+                    }
+                    let bound = possible ? c.factor * bm25.tf(Double(maxFreq), length: Double(minNorm),
+                                                              averageLength: c.averageLength) * (1 + 1e-9) : 0
+                    phraseWindow[p] = min(bound, c.upperBound)
+                    phraseBound += phraseWindow[p]
+                }
                 windowEnd = last == end ? end : last + 1
                 order.sort { windowBound[$0] < windowBound[$1] }
                 for k in 0..<n {
@@ -758,7 +781,7 @@ extension Searcher {
                 if !pruned && hasPhrases {
                     var remaining = phraseBound
                     let factor = factorBound(matched)
-                    for c in phrases {
+                    for (p, c) in phrases.enumerated() {
                         if (partial + remaining) * factor <= theta {
                             pruned = true
                             break
@@ -766,7 +789,7 @@ extension Searcher {
                         let v = try contribution(c, doc: doc, reader: reader).score
                         parts[c.index] = v
                         partial += v
-                        remaining -= c.upperBound
+                        remaining -= phraseWindow[p]
                     }
                 }
                 if !pruned {
