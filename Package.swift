@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 // Postings decoding and scoring touch class properties per document; run-time exclusivity checks there cost
@@ -15,6 +15,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `talent serve`. Default traits off: swift-configuration is not needed and costs build time.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         // The only target that includes <unicode/*.h>; its public header exposes plain C types and
@@ -54,6 +56,20 @@ let package = Package(
             dependencies: ["SearchEngine", "IndexStore", "TextAnalysis"],
             resources: [.copy("Resources/csco2022.tsv")]
         ),
+        // What the CLI's --json and the web API answer, as JSON values: one implementation for both.
+        .target(
+            name: "TalentService",
+            dependencies: ["TalentDirectory", "SearchEngine", "IndexStore", "TextAnalysis"]
+        ),
+        // `talent serve`: the HTTP API and the page, on Hummingbird.
+        .target(
+            name: "TalentServer",
+            dependencies: [
+                "TalentService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Resources/page")]
+        ),
         .executableTarget(
             name: "talent",
             dependencies: [
@@ -61,6 +77,8 @@ let package = Package(
                 "IndexStore",
                 "SearchEngine",
                 "TalentDirectory",
+                "TalentService",
+                "TalentServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -97,6 +115,11 @@ let package = Package(
         .testTarget(
             name: "TalentCLITests",
             dependencies: ["TalentDirectory", "IndexStore", "talent", "TestSupport"]
+        ),
+        // Starts `talent serve` on a free port: the API against the CLI, limits, a headless browser on the page.
+        .testTarget(
+            name: "TalentServerTests",
+            dependencies: ["TalentService", "talent", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]
