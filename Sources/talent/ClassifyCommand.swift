@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TalentDirectory
+import TalentService
 import TextAnalysis
 
 extension Talent {
@@ -116,18 +117,6 @@ struct TableClassificationFormat: ClassificationFormat {
 /// One JSON object per title: the best match's fields, and `alternatives` (the next ones, at least two).
 struct JSONLinesClassificationFormat: ClassificationFormat {
     func render(title: String, matches: [OccupationMatch], shown: Int) throws -> String {
-        func object(_ m: OccupationMatch) -> [String: Any] {
-            ["code": m.code, "name": m.name, "score": m.score, "middle": m.middle]
-        }
-        var result: [String: Any] = ["title": title]
-        if let best = matches.first {
-            result.merge(object(best)) { $1 }
-        } else {
-            for key in ["code", "name", "middle"] { result[key] = NSNull() }
-            result["score"] = 0
-        }
-        result["alternatives"] = matches.dropFirst().prefix(max(shown, 3) - 1).map(object)
-        let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        try SearchJSON.encode(ClassificationJSON.object(title: title, matches: matches, shown: shown))
     }
 }

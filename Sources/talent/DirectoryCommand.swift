@@ -3,6 +3,7 @@ import Foundation
 import IndexStore
 import SearchEngine
 import TalentDirectory
+import TalentService
 import TextAnalysis
 
 extension DemandDimension: ExpressibleByArgument {}
@@ -40,37 +41,28 @@ struct ReportOptions: ParsableArguments {
     @OptionGroup var index: IndexOptions
 
     func validate() throws {
-        for (name, value, end) in [("--since", since, false), ("--until", until, true)] {
-            if let value, DayRange.day(value, end: end) == nil {
-                throw ValidationError("\(name) \(value): expected a date YYYY-MM-DD, a month YYYY-MM or a year YYYY.")
-            }
-        }
-        if let s = sinceDay, let u = untilDay, s > u {
-            throw ValidationError("--since \(since!) is after --until \(until!).")
-        }
-        if let compare, DayRange.parse(compare) == nil {
-            throw ValidationError("--compare \(compare): expected a period such as 2025-01-01..2025-06-30, 2025-01..2025-06 or 2025-03.")
+        do {
+            try request.validate(names: ("--since", "--until", "--compare"))
+        } catch {
+            throw ValidationError(error.message)
         }
         if format == nil, let output, ReportFormatName.of(path: output) == nil {
             throw ValidationError("--output \(output): say --format (table, csv, json, md or html); the extension does not tell.")
         }
     }
 
-    var sinceDay: Int? { since.flatMap { DayRange.day($0, end: false) } }
-    var untilDay: Int? { until.flatMap { DayRange.day($0, end: true) } }
-    var language: ReportLanguage { lang ?? .environment }
+    /// The slice and language as the service takes them.
+    var request: ReportRequest {
+        ReportRequest(query: query, since: since, until: until, compare: compare, language: lang ?? .environment)
+    }
 
     /// The postings of the index that match `--where`, cut to `--since`/`--until`, with growth periods.
     func slice(analyzer: Analyzer) throws -> DemandSlice {
-        let trimmed = query?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        var parsed: Query?
-        if !trimmed.isEmpty {
-            do {
-                parsed = try QueryParser().parse(trimmed)
-            } catch {
-                printError(error.caretLine())
-                throw CLIError("--where: query syntax: \(error.description)")
-            }
+        do {
+            _ = try request.parsedQuery(name: "--where")
+        } catch {
+            if let detail = error.detail { printError(detail) }
+            throw CLIError(error.message)
         }
         let snapshot: IndexSnapshot
         do {
@@ -81,14 +73,7 @@ struct ReportOptions: ParsableArguments {
             }
             throw error
         }
-        let postings = try DemandPosting.load(from: snapshot, matching: parsed, analyzer: analyzer)
-        return DemandSlice(postings: postings, since: sinceDay, until: untilDay,
-                           compare: compare.flatMap(DayRange.parse))
-    }
-
-    /// The context reports are rendered in.
-    func context(skills: [String: Lexicon.Entry]) -> ReportContext {
-        ReportContext(language: language, skills: skills, query: query, since: since, until: until, compare: compare)
+        return try request.slice(snapshot: snapshot, analyzer: analyzer)
     }
 
     /// Renders `report` and writes it to `--output` or standard output.
@@ -156,13 +141,9 @@ extension Talent {
             let analyzer = try Analyzer()
             let catalog = try SkillCatalog(analyzer: analyzer)
             let slice = try options.slice(analyzer: analyzer)
-            var settings = DemandDirectory.Options(top: top == 0 ? nil : top)
-            settings.skillsPerGroup = 5
-            // Occupation codes are shown as they are until a name lookup is wired in here.
-            let occupations = try OccupationCatalog()
-            let directory = DemandDirectory(slice: slice, by: by, options: settings,
-                                            occupationName: { occupations[$0]?.name })
-            try options.write(Report(directory: directory, context: options.context(skills: catalog.skills)))
+            let report = Reports.directory(slice: slice, by: by, top: top == 0 ? nil : top, request: options.request,
+                                           catalog: catalog, occupations: try OccupationCatalog())
+            try options.write(report)
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TalentDirectory
+import TalentService
 import TextAnalysis
 
 extension Talent {
@@ -67,9 +68,8 @@ extension Talent {
                 throw CLIError(error.description)
             }
             let slice = try options.slice(analyzer: analyzer)
-            let gaps = SkillGaps(slice: slice, curriculum: taught, supply: supplyTable,
-                                 options: SkillGaps.Options(top: top == 0 ? nil : top, lowDemand: lowDemand))
-            try options.write(Report(gaps: gaps, context: options.context(skills: catalog.skills), lowDemand: lowDemand))
+            try options.write(Reports.gaps(slice: slice, curriculum: taught, supply: supplyTable, top: top == 0 ? nil : top,
+                                           lowDemand: lowDemand, request: options.request, catalog: catalog))
         }
     }
 }

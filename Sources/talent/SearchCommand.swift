@@ -3,6 +3,7 @@ import Foundation
 import IndexStore
 import SearchEngine
 import TalentDirectory
+import TalentService
 import TextAnalysis
 
 #if canImport(Glibc)
@@ -99,7 +100,8 @@ extension Talent {
                 let body = try searcher.snippet(record.description, terms: results.highlightTerms)
                 let title = try searcher.snippet(record.title, terms: results.highlightTerms, length: 80)
                 if json {
-                    print(try jsonLine(rank: offset + i + 1, hit: hit, record: record, title: title, snippet: body))
+                    print(try SearchJSON.encode(SearchJSON.hit(rank: offset + i + 1, hit: hit, record: record, title: title,
+                                                               snippet: body, explain: explain)))
                 } else {
                     let (open, close) = color ? ("\u{1B}[1;31m", "\u{1B}[0m") : ("【", "】")
                     var facts = [record.employer, record.region].filter { !$0.isEmpty }
@@ -131,11 +133,9 @@ extension Talent {
                     print("\(f): " + (values.isEmpty ? "(none)" : values.joined(separator: " · ")))
                 }
             } else if !facet.isEmpty {
-                var object: [String: Any] = [:]
-                for f in facet { object[f] = (results.facets[f] ?? []).map { ["value": $0.value, "count": $0.count] } }
+                var object = SearchJSON.facets(results, fields: facet)
                 if let total = results.totalMatches { object["total"] = total }
-                let data = try JSONSerialization.data(withJSONObject: ["facets": object], options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                print(try SearchJSON.encode(["facets": object]))
             }
         }
 
@@ -153,30 +153,6 @@ extension Talent {
             case let (v?, _), let (nil, v?): return "\(v)/月"
             default: return nil
             }
-        }
-
-        func jsonLine(rank: Int, hit: Hit, record: Record, title: Snippet, snippet: Snippet) throws -> String {
-            var object: [String: Any] = [
-                "rank": rank, "score": (hit.score * 10000).rounded() / 10000, "id": record.id, "title": record.title,
-                "snippet": snippet.text, "highlights": snippet.highlights.map { [$0.lowerBound, $0.upperBound] },
-                "title_highlights": title.highlights.map { [$0.lowerBound, $0.upperBound] },
-            ]
-            for (k, v) in [("employer", record.employer), ("region", record.region), ("industry", record.industry),
-                           ("occupation", record.occupation), ("education", record.education)] where !v.isEmpty {
-                object[k] = v
-            }
-            if let v = record.salaryMin { object["salary_min"] = v }
-            if let v = record.salaryMax { object["salary_max"] = v }
-            if let v = record.posted { object["posted"] = v }
-            if !record.skills.isEmpty { object["skills"] = record.skills }
-            if explain {
-                object["explanation"] = hit.explanation.map {
-                    ["field": $0.field, "term": $0.term, "origin": $0.origin, "freq": $0.freq, "score": $0.score,
-                     "idf": $0.idf, "weight": $0.weight, "field_length": $0.fieldLength] as [String: Any]
-                }
-            }
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            return String(decoding: data, as: UTF8.self)
         }
     }
 }
