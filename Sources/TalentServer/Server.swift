@@ -164,7 +164,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try Self.error(.uriTooLong, "the request is longer than \(uriBytes) bytes; shorten the query")
         }
         do {
-            return try await next(request, context)
+            var response = try await next(request, context)
+            // The page frames only its own reports; nothing here should be sniffed into another type.
+            response.headers[.xContentTypeOptions] = "nosniff"
+            response.headers[.init("X-Frame-Options")!] = "SAMEORIGIN"
+            return response
         } catch let error as ServiceError {
             var object: [String: Any] = ["error": error.message, "status": error.status]
             if let detail = error.detail { object["detail"] = detail }
