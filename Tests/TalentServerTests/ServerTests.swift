@@ -47,6 +47,18 @@ struct ServerTests {
                     #expect(api["total"] as? Int == all.stdout.split(separator: "\n").count, "total of \(q)")
                 }
             }
+            // The page drills down with a quoted field clause: it finds as many postings as the facet counted.
+            for field in ["region", "skills"] {
+                let counted = try server.get("/api/search", [("q", "焊工"), ("n", "0"), ("facet", field)]).json()
+                let values = try #require((counted["facets"] as? [String: Any])?[field] as? [[String: Any]])
+                #expect(values.count >= 3)
+                for v in values.prefix(3) {
+                    let value = try #require(v["value"] as? String)
+                    let drilled = try server.get("/api/search", [("q", "焊工 \(field):\"\(value)\""), ("n", "0")]).json()
+                    #expect(drilled["total"] as? Int == v["count"] as? Int, "焊工 \(field):\"\(value)\"")
+                }
+            }
+
             // Options the CLI has as flags.
             let cli = try CLI.run(["search", "可编程控制器", "--index", index, "--json", "--no-expand", "--match", "all"], in: dir)
             let api = try server.get("/api/search", [("q", "可编程控制器"), ("expand", "false"), ("match", "all")]).json()
