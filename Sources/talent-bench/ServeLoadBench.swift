@@ -18,6 +18,7 @@ struct ServeLoadBench: ParsableCommand {
             Reports requests/s, latency percentiles, non-200 answers and socket errors.
 
               swift run -c release talent index ../shared/data/cn-job-postings/jobs.csv --index /tmp/jobsidx
+              swift build -c release
               swift run -c release talent-bench serve-load --index /tmp/jobsidx --seconds 60
             """
     )
@@ -43,8 +44,9 @@ struct ServeLoadBench: ParsableCommand {
     func run() throws {
         let tools = Bundle.main.executableURL!.deletingLastPathComponent()
         let talent = tools.appendingPathComponent("talent").path
-        guard FileManager.default.isExecutableFile(atPath: talent) else {
-            throw ValidationError("build talent first: swift build -c release --product talent")
+        guard FileManager.default.isExecutableFile(atPath: talent),
+              FileManager.default.isExecutableFile(atPath: tools.appendingPathComponent("talent-server").path) else {
+            throw ValidationError("build talent and talent-server first: swift build -c release")
         }
         guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
             throw ValidationError("wrk is not installed: apt-get install wrk")

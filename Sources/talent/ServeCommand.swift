@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
-import TalentServer
-import TalentService
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Talent {
-    struct Serve: AsyncParsableCommand {
+    struct Serve: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Serve the search, directory and gaps page and a JSON API over the index.",
             discussion: """
@@ -18,6 +20,9 @@ extension Talent {
                 Errors are JSON: {"error": "...", "status": 400}. The server reads each new commit of the index,
                 so `talent index` may run while it serves. It listens on localhost only unless --host says
                 otherwise; it has no authentication, so do not expose it to a network you do not trust.
+
+                The server is the program talent-server beside talent (built by `swift build`); talent serve
+                runs it in its place.
 
                 Examples:
                   talent serve
@@ -41,16 +46,28 @@ extension Talent {
             if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535.") }
         }
 
-        func run() async throws {
-            let service = try TalentService(indexDirectory: options.index, classificationFile: classification)
-            if (try? service.snapshot()) == nil {
-                printError("warning: no index at \(options.index) yet; build one with `talent index` (the server picks it up)")
+        func run() throws {
+            let server = Self.serverPath
+            guard FileManager.default.isExecutableFile(atPath: server) else {
+                throw CLIError("talent serve needs the program talent-server beside talent (\(server)); build it with "
+                               + "`swift build -c release --product talent-server`")
             }
-            let index = options.index
-            try await TalentServer(service: service).run(host: host, port: port) { host, port in
-                // Tests and scripts read this line to find the port.
-                FileHandle.standardOutput.write(Data("talent serve: listening on http://\(host):\(port)/ (index \(index))\n".utf8))
-            }
+            var arguments = [server, "--index", options.index, "--host", host, "--port", String(port)]
+            if let classification { arguments += ["--classification", classification] }
+            // The server takes this process's place: Ctrl-C and SIGTERM reach it directly, and its exit status is ours.
+            let argv = arguments.map { strdup($0) } + [nil]
+            execv(server, argv)
+            throw CLIError("cannot start \(server): \(String(cString: strerror(errno)))")
+        }
+
+        /// `talent-server` in the folder of this executable, or `TALENT_SERVER`.
+        static var serverPath: String {
+            if let path = ProcessInfo.processInfo.environment["TALENT_SERVER"], !path.isEmpty { return path }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+            let me = n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                : (Bundle.main.executablePath ?? CommandLine.arguments[0])
+            return (me as NSString).deletingLastPathComponent + "/talent-server"
         }
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Talent: AsyncParsableCommand {
+struct Talent: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "talent",
         abstract: "Search and analyse talent demand in Chinese and English job postings.",
