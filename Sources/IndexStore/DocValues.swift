@@ -287,3 +287,41 @@ final class DocValuesReader: @unchecked Sendable {
         norms[field].loadUnaligned(fromByteOffset: 2 * doc, as: UInt16.self).littleEndian
     }
 }
+
+/// Counts the values of one column over documents by ordinal, turning ordinals into strings only once at the
+/// end: faceting a large match set costs an array increment per value, not a string and a hash per value.
+public struct ColumnCounter {
+    public let column: Column?
+    private var byOrdinal: [Int]
+    private var byInt: [Int64: Int] = [:]
+
+    public init(_ column: Column?) {
+        self.column = column
+        byOrdinal = [Int](repeating: 0, count: column?.dictionary?.count ?? 0)
+    }
+
+    @inline(__always)
+    public mutating func add(_ doc: Int) {
+        switch column {
+        case .keyword(_, let ords)?:
+            let o = Int(ords.loadUnaligned(fromByteOffset: 4 * doc, as: UInt32.self).littleEndian)
+            if o > 0 { byOrdinal[o - 1] += 1 }
+        case .keywords(_, let starts, let ords)?:
+            let a = Int(starts.loadUnaligned(fromByteOffset: 4 * doc, as: UInt32.self).littleEndian)
+            let b = Int(starts.loadUnaligned(fromByteOffset: 4 * doc + 4, as: UInt32.self).littleEndian)
+            for i in a..<b { byOrdinal[Int(ords.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian)] += 1 }
+        case .int?:
+            if let v = column?.int(doc) { byInt[v, default: 0] += 1 }
+        case nil:
+            break
+        }
+    }
+
+    /// Adds the counts to `totals` by value (segments share values, not ordinals).
+    public func merge(into totals: inout [String: Int]) {
+        if let dictionary = column?.dictionary {
+            for (o, n) in byOrdinal.enumerated() where n > 0 { totals[dictionary[o], default: 0] += n }
+        }
+        for (v, n) in byInt { totals[String(v), default: 0] += n }
+    }
+}

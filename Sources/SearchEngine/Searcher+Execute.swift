@@ -167,7 +167,9 @@ extension Searcher {
             plan.unitWeights[u] = max(plan.unitWeights[u], options.coordinationByIDF ? stats[i].idf : 1)
         }
         scratch.prepare(plan)
-        let countAll = strategy == .exhaustive || !facets.isEmpty
+        // Facets count every match, but scoring them all is not needed: the top k come from the pruned
+        // search and a counting pass walks the matches without scores.
+        let countAll = strategy == .exhaustive
         let union = plan.match.unionWithChecks
         for (s, segment) in snapshot.segments.enumerated() {
             let clauses = try bind(plan, stats: stats, segment: s)
@@ -188,12 +190,13 @@ extension Searcher {
             if explain { hit.explanation = try self.explain(plan, stats: stats, segment: e.segment, doc: e.doc) }
             hits.append(hit)
         }
+        if !countAll && !facets.isEmpty { (total, counts) = try countMatches(plan, stats: stats, facets: facets) }
         var facetResults: [String: [(value: String, count: Int)]] = [:]
         for f in facets {
             facetResults[f] = (counts[f] ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map { (value: $0.key, count: $0.value) }
         }
-        return SearchResults(hits: hits, totalMatches: countAll ? total : nil, facets: facetResults,
+        return SearchResults(hits: hits, totalMatches: countAll || !facets.isEmpty ? total : nil, facets: facetResults,
                              highlightTerms: plan.highlightTerms)
     }
 
@@ -444,6 +447,31 @@ extension Searcher {
         }
     }
 
+    /// The number of live documents matching `plan` and, per facet column, their values' counts: a pass over
+    /// the matches without scoring.
+    private func countMatches(_ plan: QueryPlan, stats: [ClauseStats], facets: [String]) throws
+        -> (total: Int, counts: [String: [String: Int]])
+    {
+        var total = 0
+        var counts: [String: [String: Int]] = [:]
+        for (s, segment) in snapshot.segments.enumerated() {
+            let clauses = try bind(plan, stats: stats, segment: s)
+            let matcher = try iterator(plan.match, clauses: clauses, reader: segment)
+            try matcher.start()
+            var counters = facets.map { ColumnCounter(segment.column($0)) }
+            var doc = matcher.doc
+            while doc != DocIterator.end {
+                if !segment.isDeleted(Int(doc)) {
+                    total += 1
+                    for i in counters.indices { counters[i].add(Int(doc)) }
+                }
+                doc = try matcher.next()
+            }
+            for (name, counter) in zip(facets, counters) { counter.merge(into: &counts[name, default: [:]]) }
+        }
+        return (total, counts)
+    }
+
     // MARK: - Strategies
 
     /// Scores every matching document.
@@ -451,7 +479,7 @@ extension Searcher {
                             top: inout TopK, total: inout Int, facets: [String], counts: inout [String: [String: Int]]) throws {
         let matcher = try iterator(plan.match, clauses: clauses, reader: reader)
         try matcher.start()
-        let facetColumns = facets.map { ($0, reader.column($0)) }
+        var counters = facets.map { ColumnCounter(reader.column($0)) }
         let parts = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, clauses.count))
         defer { parts.deallocate() }
         var doc = matcher.doc
@@ -461,12 +489,11 @@ extension Searcher {
                 for (i, c) in clauses.enumerated() { parts[i] = try contribution(c, doc: doc, reader: reader).score }
                 top.insert(.init(score: finalScore(UnsafeMutableBufferPointer(rebasing: parts[0..<clauses.count]), plan: plan),
                                  segment: s, doc: Int(doc)))
-                for (name, column) in facetColumns {
-                    for value in column?.strings(Int(doc)) ?? [] { counts[name, default: [:]][value, default: 0] += 1 }
-                }
+                for i in counters.indices { counters[i].add(Int(doc)) }
             }
             doc = try matcher.next()
         }
+        for (name, counter) in zip(facets, counters) { counter.merge(into: &counts[name, default: [:]]) }
     }
 
     /// Scores the documents the match tree finds (a conjunction, say) with block-max bounds: a window of

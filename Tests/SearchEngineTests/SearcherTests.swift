@@ -93,6 +93,21 @@ struct SearcherTests {
                 #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(parts)")
                 for hit in exhaustive.hits { #expect(!deleted.contains(hit.id)) }
                 if !exhaustive.hits.isEmpty { checked += 1 }
+                if q % 4 == 1 {
+                    // Facets come from a counting pass beside the pruned search; the scored pass must agree.
+                    let facets = ["region"]
+                    let prunedFacets = try searcher.search(query, limit: k, facets: facets)
+                    let exhaustiveFacets = try searcher.search(query, limit: k, facets: facets, strategy: .exhaustive)
+                    #expect(prunedFacets.hits.map(\.id) == exhaustive.hits.map(\.id))
+                    #expect(prunedFacets.totalMatches == exhaustiveFacets.totalMatches)
+                    for f in facets {
+                        #expect(prunedFacets.facets[f]?.map(\.value) == exhaustiveFacets.facets[f]?.map(\.value))
+                        #expect(prunedFacets.facets[f]?.map(\.count) == exhaustiveFacets.facets[f]?.map(\.count))
+                    }
+                    var matches = 0
+                    try searcher.forEachMatch(query) { _, _ in matches += 1 }
+                    #expect(prunedFacets.totalMatches == matches)
+                }
             }
             #expect(checked >= 200)
         }
