@@ -64,6 +64,7 @@ public struct TalentServer: Sendable {
             search.limit = try p.int("n") ?? 10
             search.offset = try p.int("offset") ?? 0
             search.facets = p.list("facet")
+            search.facetSize = try p.int("facet_size") ?? SearchRequest.defaultFacetSize
             if let m = p.first("match") {
                 guard let mode = MatchMode(rawValue: m) else {
                     throw ServiceError(.badRequest, "match must be all or any, not \(m)")

@@ -8,6 +8,8 @@ public struct SearchRequest: Sendable, Equatable {
     public var limit = 10
     public var offset = 0
     public var facets: [String] = []
+    /// Values shown per facet, most frequent first (a facet such as employer has thousands).
+    public var facetSize = SearchRequest.defaultFacetSize
     /// `nil`: the engine's default.
     public var match: MatchMode?
     /// Synonyms, translations and longer words containing a query word.
@@ -16,6 +18,7 @@ public struct SearchRequest: Sendable, Equatable {
 
     /// The largest page and offset served: deeper paging costs more than it helps anyone reading results.
     public static let maxLimit = 1000
+    public static let defaultFacetSize = 15
     public static let maxOffset = 100_000
     /// Facet fields users may count by.
     public static let facetFields: Set<String> = ["region", "industry", "occupation", "occupation_code", "education",
@@ -39,6 +42,9 @@ public struct SearchRequest: Sendable, Equatable {
         }
         guard (0...Self.maxOffset).contains(offset) else {
             throw ServiceError(.badRequest, "offset must be between 0 and \(Self.maxOffset), not \(offset)")
+        }
+        guard (1...Self.maxLimit).contains(facetSize) else {
+            throw ServiceError(.badRequest, "facet_size must be between 1 and \(Self.maxLimit), not \(facetSize)")
         }
         for f in facets where !Self.facetFields.contains(f) {
             throw ServiceError(.badRequest, "facet \(f): not a facet field; use one of "
@@ -95,10 +101,10 @@ public enum SearchJSON {
         return object
     }
 
-    /// Facet counts as `{field: [{value, count}]}`.
-    public static func facets(_ results: SearchResults, fields: [String]) -> [String: Any] {
+    /// Facet counts as `{field: [{value, count}]}`, the `size` most frequent values of each.
+    public static func facets(_ results: SearchResults, fields: [String], size: Int) -> [String: Any] {
         var object: [String: Any] = [:]
-        for f in fields { object[f] = (results.facets[f] ?? []).map { ["value": $0.value, "count": $0.count] } }
+        for f in fields { object[f] = (results.facets[f] ?? []).prefix(size).map { ["value": $0.value, "count": $0.count] } }
         return object
     }
 

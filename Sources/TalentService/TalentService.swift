@@ -90,15 +90,19 @@ public final class TalentService: Sendable {
         let pooled = state.withLock { state -> PooledSearcher? in
             state.snapshot === snapshot && !state.idle.isEmpty ? state.idle.removeLast() : nil
         }
-        let searcher = try pooled?.searcher ?? Searcher(snapshot: snapshot, analyzer: analyzer)
-        searcher.options = options
+        let box = try pooled ?? PooledSearcher(searcher: Searcher(snapshot: snapshot, analyzer: analyzer))
+        box.searcher.options = options
+        box.uses += 1
         defer {
-            let box = PooledSearcher(searcher: searcher)
-            state.withLock { state in
-                if state.snapshot === searcher.snapshot && state.idle.count < 64 { state.idle.append(box) }
+            // A searcher caches the dictionary expansions of the words it has seen; retiring it after a while
+            // bounds that memory however many different words clients send.
+            if box.uses < PooledSearcher.maxUses {
+                state.withLock { state in
+                    if state.snapshot === box.searcher.snapshot && state.idle.count < 64 { state.idle.append(box) }
+                }
             }
         }
-        return try body(searcher)
+        return try body(box.searcher)
     }
 
     // MARK: - Requests
@@ -115,7 +119,7 @@ public final class TalentService: Sendable {
             return [
                 "query": request.query, "total": total, "offset": request.offset,
                 "hits": try SearchJSON.hits(results, searcher: searcher, offset: request.offset, explain: request.explain),
-                "facets": SearchJSON.facets(results, fields: request.facets),
+                "facets": SearchJSON.facets(results, fields: request.facets, size: request.facetSize),
                 "generation": searcher.snapshot.manifest.generation,
             ]
         }
@@ -179,7 +183,9 @@ public final class TalentService: Sendable {
 
 /// A searcher parked in the pool: only one thread uses it at a time, the pool's lock hands it over.
 private final class PooledSearcher: @unchecked Sendable {
+    static let maxUses = 10_000
     let searcher: Searcher
+    var uses = 0
     init(searcher: Searcher) { self.searcher = searcher }
 }
 

@@ -64,8 +64,12 @@ extension Talent {
         @Option(name: .long, help: "Count matching postings by a field: region, industry, occupation, occupation_code, education, employer, skills, skill_ids, lang (repeatable).")
         var facet: [String] = []
 
+        @Option(name: .long, help: "Values shown per facet, most frequent first.")
+        var facetSize = SearchRequest.defaultFacetSize
+
         func validate() throws {
             if n < 0 || offset < 0 { throw ValidationError("-n and --offset must not be negative.") }
+            if facetSize < 1 { throw ValidationError("--facet-size must be at least 1.") }
         }
 
         func run() throws {
@@ -129,11 +133,11 @@ extension Talent {
                     print("\(shown)\(total) matching posting(s)")
                 }
                 for f in facet {
-                    let values = (results.facets[f] ?? []).prefix(15).map { "\($0.value) \($0.count)" }
+                    let values = (results.facets[f] ?? []).prefix(facetSize).map { "\($0.value) \($0.count)" }
                     print("\(f): " + (values.isEmpty ? "(none)" : values.joined(separator: " · ")))
                 }
             } else if !facet.isEmpty {
-                var object = SearchJSON.facets(results, fields: facet)
+                var object = SearchJSON.facets(results, fields: facet, size: facetSize)
                 if let total = results.totalMatches { object["total"] = total }
                 print(try SearchJSON.encode(["facets": object]))
             }
