@@ -16,7 +16,7 @@ const TEXT = {
     show: "生成目录", download: "下载：", curriculum: "课程（每行一个技能，或 CSV/Markdown 课程表）",
     curriculumPlaceholder: "PLC编程\n焊接\n机器视觉\nSolidWorks", file: "或读取文件", type: "格式",
     typeList: "技能列表", compare: "对比需求", loading: "正在计算…", footer: "talent：招聘数据 → 人才需求目录",
-    skillsLabel: "技能", idLabel: "编号",
+    skillsLabel: "技能", idLabel: "编号", perMonth: "/月",
   },
   en: {
     tagline: "talent demand search and analytics", search: "Search", directory: "Directory", gaps: "Skill gaps",
@@ -33,7 +33,7 @@ const TEXT = {
     curriculum: "Curriculum (one skill a line, or a CSV/Markdown course list)",
     curriculumPlaceholder: "PLC programming\nwelding\nmachine vision\nSolidWorks", file: "or read a file", type: "Format",
     typeList: "skill list", compare: "Compare with demand", loading: "Working…",
-    footer: "talent: job postings → talent demand directory", skillsLabel: "Skills", idLabel: "id",
+    footer: "talent: job postings → talent demand directory", skillsLabel: "Skills", idLabel: "id", perMonth: " CNY/month",
   },
 };
 
@@ -96,8 +96,8 @@ function showError(target, error) {
 
 function salary(hit) {
   const lo = hit.salary_min, hi = hit.salary_max;
-  if (lo != null && hi != null && lo !== hi) return `${lo}-${hi}/月`;
-  if (lo != null || hi != null) return `${lo ?? hi}/月`;
+  if (lo != null && hi != null && lo !== hi) return `${lo}-${hi}${t("perMonth")}`;
+  if (lo != null || hi != null) return `${lo ?? hi}${t("perMonth")}`;
   return null;
 }
 
