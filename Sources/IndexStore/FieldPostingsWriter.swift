@@ -93,6 +93,31 @@ struct FieldPostingsWriter {
     /// Adds one occurrence of `units` in `doc` at `position`; returns the term's number.
     @inline(__always)
     mutating func add(_ units: UnsafeBufferPointer<UInt16>, doc: Int32, position: UInt32) -> Int32 {
+        let t = term(units)
+        record(t, doc: doc, position: position)
+        return Int32(truncatingIfNeeded: t)
+    }
+
+    /// Adds the tokens of one document's text in order: token `i` is `units[ends[i - 1]..<ends[i]]` (from 0
+    /// for the first) at `positions[i]`; its term's number goes to `terms[i]`.
+    ///
+    /// The same as calling ``add(_:doc:position:)`` per token, but the terms are all found first and the
+    /// postings written after: in those two tight loops the cache misses of several tokens (slot, term,
+    /// stream end) overlap, where between the analyzer's tokens each one waited for the last.
+    mutating func add(units: UnsafePointer<UInt16>, ends: UnsafePointer<Int32>, positions: UnsafePointer<UInt32>,
+                      count: Int, doc: Int32, terms out: UnsafeMutablePointer<Int32>) {
+        var start = 0
+        for i in 0..<count {
+            let end = Int(ends[i])
+            out[i] = Int32(truncatingIfNeeded: term(UnsafeBufferPointer(start: units + start, count: end - start)))
+            start = end
+        }
+        for i in 0..<count { record(Int(out[i]), doc: doc, position: positions[i]) }
+    }
+
+    /// The number of term `units`, added if new.
+    @inline(__always)
+    private mutating func term(_ units: UnsafeBufferPointer<UInt16>) -> Int {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         var head: UInt64 = 0
         var tail: UInt32 = 0
@@ -110,7 +135,6 @@ struct FieldPostingsWriter {
         }
         let h32 = UInt32(truncatingIfNeeded: h ^ (h >> 32))
         var slot = Int(h32) & mask
-        var t = -1
         while true {
             let s = slots[slot]
             if s == 0 { break }
@@ -119,13 +143,17 @@ struct FieldPostingsWriter {
                 let e = terms + candidate
                 if e.pointee.head == head && e.pointee.tail == tail && Int(e.pointee.length) == n
                     && (n <= Self.inlineUnits || restEquals(e.pointee.textStart, units)) {
-                    t = candidate
-                    break
+                    return candidate
                 }
             }
             slot = (slot &+ 1) & mask
         }
-        if t < 0 { t = insert(units, slot: slot, h32: h32, head: head, tail: tail) }
+        return insert(units, slot: slot, h32: h32, head: head, tail: tail)
+    }
+
+    /// Records an occurrence of term `t` in `doc` at `position`.
+    @inline(__always)
+    private mutating func record(_ t: Int, doc: Int32, position: UInt32) {
         let e = terms + t
         if e.pointee.lastDoc != doc {
             if e.pointee.lastDoc >= 0 { appendDoc(e, e.pointee.freq) }
@@ -137,7 +165,6 @@ struct FieldPostingsWriter {
         e.pointee.freq &+= 1
         appendPosition(e, position &- e.pointee.lastPosition)
         e.pointee.lastPosition = position
-        return Int32(truncatingIfNeeded: t)
     }
 
     /// Ends every term's open document (writes its frequency); call before reading the streams.

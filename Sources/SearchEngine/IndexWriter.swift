@@ -138,6 +138,7 @@ private final class Worker: @unchecked Sendable {
     private var analysed = 0
     private let queueLimit = 8
     private var tags: TagCollector?
+    private let batch = TokenBatch()
 
     init(index: Int, schema: Schema, session: AnalysisSession, budget: Int, directory: String,
          namePrefix: String, tagger: TermTagger?) throws {
@@ -231,16 +232,25 @@ private final class Worker: @unchecked Sendable {
 
     private func analyse(_ doc: IndexableDocument) throws {
         tags?.reset()
+        let batch = self.batch
         for (field, values) in doc.fields.enumerated() where field < schema.textFields.count {
             var base = 0
             let tagged = tags?.tagger.fields.contains(field) ?? false
             for text in values where !text.isEmpty {
                 var last = -1
-                if tagged { tags!.boundary() }
+                batch.removeAll()
                 try session.forEachToken(in: text) { token in
-                    let term = builder.addToken(field: field, units: token.units, position: base + token.position)
-                    if tagged { tags!.observe(token, field: field, term: term) }
+                    batch.append(token.units, position: UInt32(clamping: base + token.position), length: token.length)
                     last = token.position
+                }
+                builder.addTokens(field: field, units: batch.units, ends: batch.ends, positions: batch.positions,
+                                  count: batch.count, terms: batch.terms)
+                if tagged {
+                    tags!.boundary()
+                    for i in 0..<batch.count {
+                        tags!.observe(batch.tokenUnits(i), length: Int(batch.lengths[i]), field: field,
+                                      term: batch.terms[i])
+                    }
                 }
                 base += last + 1 + IndexWriter.valueGap
             }
@@ -255,5 +265,83 @@ private final class Worker: @unchecked Sendable {
         segments.append(info)
         builder = SegmentBuilder(schema: schema)
         tags?.forgetTerms()
+    }
+}
+
+/// The tokens of one text, gathered so the segment builder takes them at once.
+private final class TokenBatch {
+    private(set) var units: UnsafeMutablePointer<UInt16>
+    private(set) var ends: UnsafeMutablePointer<Int32>
+    private(set) var positions: UnsafeMutablePointer<UInt32>
+    private(set) var lengths: UnsafeMutablePointer<UInt16>
+    /// Filled by the builder: each token's term number.
+    private(set) var terms: UnsafeMutablePointer<Int32>
+    private(set) var count = 0
+    private var unitCount = 0
+    private var capacity = 1024
+    private var unitCapacity = 4096
+
+    init() {
+        units = .allocate(capacity: unitCapacity)
+        ends = .allocate(capacity: capacity)
+        positions = .allocate(capacity: capacity)
+        lengths = .allocate(capacity: capacity)
+        terms = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        units.deallocate()
+        ends.deallocate()
+        positions.deallocate()
+        lengths.deallocate()
+        terms.deallocate()
+    }
+
+    func removeAll() {
+        count = 0
+        unitCount = 0
+    }
+
+    /// The code units of token `i`.
+    func tokenUnits(_ i: Int) -> UnsafeBufferPointer<UInt16> {
+        let start = i == 0 ? 0 : Int(ends[i - 1])
+        return UnsafeBufferPointer(start: units + start, count: Int(ends[i]) - start)
+    }
+
+    @inline(__always)
+    func append(_ token: UnsafeBufferPointer<UInt16>, position: UInt32, length: Int) {
+        if count == capacity { grow() }
+        if unitCount + token.count > unitCapacity { growUnits(token.count) }
+        if let base = token.baseAddress { (units + unitCount).update(from: base, count: token.count) }
+        unitCount += token.count
+        ends[count] = Int32(unitCount)
+        positions[count] = position
+        lengths[count] = UInt16(clamping: length)
+        count += 1
+    }
+
+    private func grow() {
+        let n = capacity * 2
+        func moved<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
+            let q = UnsafeMutablePointer<T>.allocate(capacity: n)
+            q.moveInitialize(from: p, count: count)
+            p.deallocate()
+            return q
+        }
+        ends = moved(ends)
+        positions = moved(positions)
+        lengths = moved(lengths)
+        terms = moved(terms)
+        capacity = n
+    }
+
+    private func growUnits(_ extra: Int) {
+        var n = unitCapacity * 2
+        while n < unitCount + extra { n *= 2 }
+        let q = UnsafeMutablePointer<UInt16>.allocate(capacity: n)
+        q.moveInitialize(from: units, count: unitCount)
+        units.deallocate()
+        units = q
+        unitCapacity = n
     }
 }

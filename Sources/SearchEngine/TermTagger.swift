@@ -106,6 +106,12 @@ struct TagCollector {
 
     /// ``observe(_:)`` for a token the segment builder numbered `term` in `field`.
     mutating func observe(_ token: TokenView, field: Int, term: Int32) {
+        observe(token.units, length: token.length, field: field, term: term)
+    }
+
+    /// ``observe(_:)`` for a token (its term's code units, the positions it spans) the segment builder
+    /// numbered `term` in `field`.
+    mutating func observe(_ units: UnsafeBufferPointer<UInt16>, length: Int, field: Int, term: Int32) {
         if field >= singleOfTerm.count {
             singleOfTerm += Array(repeating: [], count: field + 1 - singleOfTerm.count)
             wordOfTerm += Array(repeating: [], count: field + 1 - wordOfTerm.count)
@@ -118,12 +124,12 @@ struct TagCollector {
         }
         var single = singleOfTerm[field][t]
         if single < 0 {
-            single = tagger.single(token.units) + 1
+            single = tagger.single(units) + 1
             singleOfTerm[field][t] = single
-            wordOfTerm[field][t] = tagger.hasRuns ? tagger.runWord(token.units) : 0
+            wordOfTerm[field][t] = tagger.hasRuns ? tagger.runWord(units) : 0
         }
         if single > 0 { add(tagger.values(single: single - 1)) }
-        guard token.length == 1, tagger.hasRuns else { return }
+        guard length == 1, tagger.hasRuns else { return }
         observeWord(wordOfTerm[field][t])
     }
 
