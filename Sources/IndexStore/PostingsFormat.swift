@@ -369,15 +369,24 @@ public final class PostingsCursor {
         let base = positionsFile.baseAddress!
         let size = positionsFile.count
         var o = posOffset
-        while posIndex < index {
-            // Skip the positions of the documents before the current one: count the vints' last bytes.
-            var n = Int(freqs[posIndex])
+        if posIndex < index {
+            // Skip the positions of the documents before the current one: count the vints' last bytes (below
+            // 0x80), eight bytes at a time while the word holds fewer than are left to skip.
+            var n = 0
+            for j in posIndex..<index { n += Int(freqs[j]) }
+            while o + 8 <= size {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: o, as: UInt64.self))
+                let ends = (~word & 0x8080_8080_8080_8080).nonzeroBitCount
+                if ends >= n { break }
+                n -= ends
+                o += 8
+            }
             while n > 0 {
                 guard o < size else { throw corrupt(o) }
                 if base.load(fromByteOffset: o, as: UInt8.self) < 0x80 { n -= 1 }
                 o += 1
             }
-            posIndex += 1
+            posIndex = index
         }
         let n = Int(freqs[index])
         if n > positionCapacity || positionBuffer == nil {
