@@ -1,5 +1,6 @@
 #include "CCompression.h"
 
+#include <stdlib.h>
 #include <zlib.h>
 
 uint32_t talent_crc32(uint32_t crc, const uint8_t *bytes, size_t length) {
@@ -19,6 +20,40 @@ size_t talent_deflate(const uint8_t *src, size_t length, uint8_t *dst, size_t ca
     uLongf out = (uLongf)capacity;
     if (compress2(dst, &out, src, (uLong)length, level) != Z_OK) return 0;
     return (size_t)out;
+}
+
+struct talent_deflater {
+    z_stream stream;
+    int level;
+};
+
+talent_deflater *talent_deflater_create(int level) {
+    talent_deflater *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->level = level;
+    if (deflateInit(&d->stream, level) != Z_OK) {
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void talent_deflater_destroy(talent_deflater *d) {
+    if (!d) return;
+    deflateEnd(&d->stream);
+    free(d);
+}
+
+size_t talent_deflater_run(talent_deflater *d, const uint8_t *src, size_t length, uint8_t *dst, size_t capacity) {
+    // zlib counts in uInt: larger buffers go through compress2, which slices them.
+    if (length > 0x40000000u || capacity > 0x40000000u) return talent_deflate(src, length, dst, capacity, d->level);
+    if (deflateReset(&d->stream) != Z_OK) return 0;
+    d->stream.next_in = (Bytef *)src;
+    d->stream.avail_in = (uInt)length;
+    d->stream.next_out = dst;
+    d->stream.avail_out = (uInt)capacity;
+    if (deflate(&d->stream, Z_FINISH) != Z_STREAM_END) return 0;
+    return (size_t)d->stream.total_out;
 }
 
 int64_t talent_inflate(const uint8_t *src, size_t length, uint8_t *dst, size_t capacity) {

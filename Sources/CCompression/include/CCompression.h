@@ -18,6 +18,20 @@ size_t talent_deflate_bound(size_t length);
 /// Deflates (zlib format) `src` into `dst`; returns the compressed size, or 0 on failure.
 size_t talent_deflate(const uint8_t *src, size_t length, uint8_t *dst, size_t capacity, int level);
 
+/// A deflate context reused for many buffers: the same output as `talent_deflate`, without allocating and
+/// initialising zlib's state (a few hundred KB) per call.
+typedef struct talent_deflater talent_deflater;
+
+/// A deflater at `level`, or NULL when out of memory.
+talent_deflater *talent_deflater_create(int level);
+
+void talent_deflater_destroy(talent_deflater *deflater);
+
+/// Deflates (zlib format) `src` into `dst`, as `talent_deflate` at the deflater's level; returns the
+/// compressed size, or 0 on failure.
+size_t talent_deflater_run(talent_deflater *deflater, const uint8_t *src, size_t length, uint8_t *dst,
+                           size_t capacity);
+
 /// Inflates into `dst`, which must hold exactly the original size; returns bytes written, or -1 on corrupt data.
 int64_t talent_inflate(const uint8_t *src, size_t length, uint8_t *dst, size_t capacity);
 
