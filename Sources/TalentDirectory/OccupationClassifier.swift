@@ -48,8 +48,9 @@ public struct OccupationMatch: Sendable, Codable, Equatable {
 /// // best?.code == "6-18-01-01", best?.name == "车工", best?.middle == "6-18"
 /// ```
 ///
-/// Building it writes a small index (about 2,000 documents, a tenth of a second) to a temporary folder,
-/// opens it and removes the folder: the open snapshot keeps its files mapped. Not thread-safe (it owns an
+/// The engine's index (about 2,000 documents, a tenth of a second) is built when first consulted: written to a
+/// temporary folder, opened, and the folder removed (the open snapshot keeps its files mapped). Indexing,
+/// which assigns codes without it, never builds it. Not thread-safe (it owns an
 /// analysis session and a searcher): make one per thread.
 ///
 /// ## Topics
@@ -63,7 +64,8 @@ public struct OccupationMatch: Sendable, Codable, Equatable {
 public final class OccupationClassifier {
     public let catalog: OccupationCatalog
     private let session: AnalysisSession
-    private let searcher: Searcher
+    private let analyzer: Analyzer
+    private var engine: Searcher?
     private let aliases: OccupationAliases
     private let indexOfCode: [String: Int]
     private var marketingIndex: Int? { indexOfCode[Self.marketingCode] }
@@ -105,13 +107,13 @@ public final class OccupationClassifier {
 
     static let schema = Schema(textFields: ["name", "alias", "text"], columns: [])
 
-    /// Builds the classifier's index from the bundled classification and `classificationFile`.
+    /// Reads the bundled classification and `classificationFile`; the engine's index waits for its first use.
     ///
     /// - Parameters:
     ///   - analyzer: the analyzer of titles and occupation texts (use the index's, so both fold alike).
     ///   - classificationFile: a copy of csco22.csv; its definitions and main tasks are indexed too.
-    /// - Throws: ``OccupationError`` when a file cannot be read, or the engine's error when the temporary
-    ///   index cannot be written.
+    /// - Throws: ``OccupationError`` when a file cannot be read. (The engine's error, when its temporary index
+    ///   cannot be written, comes from the first classification that consults it.)
     public init(analyzer: Analyzer, classificationFile: String? = nil) throws {
         catalog = try OccupationCatalog(classificationFile: classificationFile)
         session = try analyzer.makeSession()
@@ -124,9 +126,16 @@ public final class OccupationClassifier {
         }
         self.aliases = aliases
         self.indexOfCode = indexOfCode
+        self.analyzer = analyzer
+    }
+
+    /// The engine's searcher over the occupations, built on first use.
+    private func engineSearcher() throws -> Searcher {
+        if let engine { return engine }
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("talent-occupations-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let searcher: Searcher
         do {
             let writer = try IndexWriter(directory: directory, schema: Self.schema, analyzer: analyzer, ramBudget: 8 << 20,
                                          threads: 1, purpose: "occupation classifier")
@@ -146,6 +155,8 @@ public final class OccupationClassifier {
         }
         // The snapshot maps every file when it opens: the folder can go now, and nothing is left behind.
         try? FileManager.default.removeItem(atPath: directory)
+        engine = searcher
+        return searcher
     }
 
     /// The score from which a match is trusted without review: a name or alias of three or more characters
@@ -249,6 +260,7 @@ public final class OccupationClassifier {
         var engineScore: [Int: Double] = [:]
         let text = title.queryText
         if useEngine && !text.isEmpty {
+            let searcher = try engineSearcher()
             if searcher.options.fieldWeights != t.fieldWeights { searcher.options.fieldWeights = t.fieldWeights }
             let hits = try searcher.search(.text(text), limit: t.candidates).hits
             let top = hits.first?.score ?? 0
