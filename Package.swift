@@ -80,7 +80,11 @@ let package = Package(
                 "TalentDirectory",
                 "TalentService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // A cold `talent search` spent a third of its time binding the Swift runtime's and Foundation's
+            // shared libraries; linked in, `talent search java` starts in 13.5 instead of 18.1 ms (hyperfine, 60 runs, same run).
+            swiftSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))],
+            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))]
         ),
         // The server `talent serve` runs. A program of its own so that SwiftNIO stays out of the CLI: linked
         // in, it made every `talent` start 2-3 ms slower (4x the relocations) and the first build minutes longer.
