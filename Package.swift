@@ -82,7 +82,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // A cold `talent search` spent a third of its time binding the Swift runtime's and Foundation's
-            // shared libraries; linked in, `talent search java` starts in 13.5 instead of 18.1 ms (hyperfine, 60 runs, same run).
+            // shared libraries; linked in, `talent search java` takes 13.5 instead of 18.1 ms (hyperfine).
             swiftSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))],
             linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))]
         ),
