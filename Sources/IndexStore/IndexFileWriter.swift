@@ -31,12 +31,19 @@ final class IndexFileWriter {
     var bodyOffset: Int { offset - FileFormat.headerSize }
 
     func append(_ bytes: [UInt8]) throws(IndexError) {
-        buffer.append(contentsOf: bytes)
-        offset += bytes.count
-        if buffer.count >= 1 << 16 { try flush() }
+        try bytes.withUnsafeBytes { raw in Result { () throws(IndexError) in try append(raw) } }.get()
     }
 
+    /// Small pieces are gathered in the buffer; a piece as large as the buffer goes straight to the file
+    /// (after what is buffered), so writing a segment's 10–20 MB stored body does not copy it into a
+    /// buffer that grows to its size.
     func append(_ bytes: UnsafeRawBufferPointer) throws(IndexError) {
+        if bytes.count >= 1 << 16 {
+            try flush()
+            try writeOut(bytes)
+            offset += bytes.count
+            return
+        }
         buffer.append(contentsOf: bytes)
         offset += bytes.count
         if buffer.count >= 1 << 16 { try flush() }
@@ -44,21 +51,23 @@ final class IndexFileWriter {
 
     private func flush() throws(IndexError) {
         guard !buffer.isEmpty else { return }
-        let failure: Int32? = buffer.withUnsafeBytes { raw in
-            crc = FileFormat.crc32(raw, seed: crc)
-            var done = 0
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                done += n
-            }
-            return nil
-        }
-        if let failure { throw .io(path: path, operation: "write", errno: failure) }
+        try buffer.withUnsafeBytes { raw in Result { () throws(IndexError) in try writeOut(raw) } }.get()
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes `raw` to the file, adding it to the checksum.
+    private func writeOut(_ raw: UnsafeRawBufferPointer) throws(IndexError) {
+        guard raw.count > 0 else { return }
+        crc = FileFormat.crc32(raw, seed: crc)
+        var done = 0
+        while done < raw.count {
+            let n = write(fd, raw.baseAddress! + done, raw.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: path, operation: "write", errno: errno)
+            }
+            done += n
+        }
     }
 
     /// Writes the footer, fsyncs and closes. Returns the file's size.

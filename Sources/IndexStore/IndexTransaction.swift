@@ -74,23 +74,40 @@ public final class IndexTransaction: @unchecked Sendable {
 
     /// Adds a segment written into ``directory``; older live documents with the ids of its documents are
     /// deleted. Returns how many were replaced.
+    ///
+    /// - Parameter skipping: segments (by name) known to hold none of its ids, e.g. those another thread of
+    ///   the same writer built from a disjoint set of ids; they are not searched.
+    ///
+    /// Older segments are searched one at a time, and the pages of their maps that the search touched are
+    /// released after each (the files stay cached by the kernel): with 40 segments, keeping them mapped in
+    /// made the process's resident set grow by ~4 MB a segment at the end of a build.
     @discardableResult
-    public func addSegment(_ info: SegmentInfo) throws(IndexError) -> Int {
+    public func addSegment(_ info: SegmentInfo, skipping: Set<String> = []) throws(IndexError) -> Int {
         let reader = try SegmentReader(directory: directory, info: info, schema: manifest.schema)
         var replaced = 0
-        let older = manifest.segments
+        let older = manifest.segments.filter { !skipping.contains($0.name) }
         if !older.isEmpty {
+            var live: [Int] = []
+            var ids: [String] = []
             for doc in 0..<reader.maxDoc where !reader.isDeleted(doc) {
-                let id = reader.id(of: doc)
-                for segment in older {
-                    guard let r = readers[segment.name], let old = r.doc(forID: id) else { continue }
-                    var d = deletions(of: segment.name)
+                live.append(doc)
+                ids.append(reader.id(of: doc))
+            }
+            for segment in older {
+                guard let r = readers[segment.name] else { continue }
+                var d = deletions(of: segment.name)
+                var changed = false
+                for id in ids {
+                    guard let old = r.doc(forID: id) else { continue }
                     if d.insert(old) {
-                        changedDeletions[segment.name] = d
+                        changed = true
                         replaced += 1
                     }
                 }
+                if changed { changedDeletions[segment.name] = d }
+                r.releasePages()
             }
+            reader.releasePages()
         }
         readers[info.name] = reader
         manifest.segments.append(info)

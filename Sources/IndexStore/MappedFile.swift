@@ -36,6 +36,13 @@ public final class MappedFile: @unchecked Sendable {
         if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
     }
 
+    /// Drops the pages of the map from this process's resident set (`madvise(MADV_DONTNEED)`: the file is
+    /// read-only and shared, so its contents stay in the page cache and later reads fault them back in).
+    func releasePages() {
+        guard let base = bytes.baseAddress else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), bytes.count, MADV_DONTNEED)
+    }
+
     /// The body of the file after checking its frame (see ``FileFormat``).
     func body(kind: FileFormat.Kind) throws(IndexError) -> UnsafeRawBufferPointer {
         try FileFormat.body(of: bytes, kind: kind, file: path)

@@ -19,7 +19,8 @@ public final class SegmentBuilder {
     private var idToDoc: [String: Int] = [:]
     /// Documents superseded by a later document with the same id in this builder.
     public private(set) var deletions: [Int] = []
-    private var storedBytesHeld = 0
+    /// Heap bytes of ids and column values outside their arrays.
+    private var valueHeapBytes = 0
 
     public init(schema: Schema) {
         self.schema = schema
@@ -69,8 +70,15 @@ public final class SegmentBuilder {
     }
 
     /// Bytes the builder holds, roughly: what ``IndexWriter`` compares with its RAM budget.
+    ///
+    /// Arrays are counted by capacity (growth doubles them), and the stored body by its buffer: counting
+    /// contents only let a builder at "64 MB" hold ~130 MB.
     public var approximateBytes: Int {
-        (0..<fieldCount).reduce(storedBytesHeld + ids.count * 48) { $0 + postings[$1].bytes + norms[$1].count * 2 }
+        let stride = MemoryLayout<ColumnValue>.stride
+        var total = valueHeapBytes + stored.heldBytes + ids.capacity * 16 + idToDoc.capacity * 40
+        for column in columnValues { total += column.capacity * stride }
+        for i in 0..<fieldCount { total += postings[i].bytes + norms[i].capacity * 2 }
+        return total
     }
 
     /// Ends the current document.
@@ -96,17 +104,24 @@ public final class SegmentBuilder {
             }
             currentLengths[i] = 0
         }
-        // Compressed stored bytes, the id (string, array slot, dictionary entry) and the column values, as they
-        // sit in memory until the segment is written.
-        var valueBytes = 0
+        // What the id and column values hold on the heap besides their array slots (counted by capacity in
+        // ``approximateBytes``): strings longer than 15 UTF-8 bytes and lists are allocations of their own.
+        var heap = Self.heapBytes(id)
         for v in values {
             switch v {
-            case .keyword(let s): valueBytes += 40 + (s?.utf8.count ?? 0)
-            case .keywords(let list): valueBytes += 72 + list.reduce(0) { $0 + 24 + $1.utf8.count }
-            case .int: valueBytes += 40
+            case .keyword(let s): heap += s.map(Self.heapBytes) ?? 0
+            case .keywords(let list):
+                if !list.isEmpty { heap += 48 + list.capacity * 16 + list.reduce(0) { $0 + Self.heapBytes($1) } }
+            case .int: break
             }
         }
-        storedBytesHeld += document.count / 3 + valueBytes + 2 * id.utf8.count + 96
+        valueHeapBytes += heap
+    }
+
+    /// Heap bytes of a string's own storage: none when small enough to sit inline (15 UTF-8 bytes).
+    private static func heapBytes(_ s: String) -> Int {
+        let n = s.utf8.count
+        return n <= 15 ? 0 : 48 + n
     }
 
     /// Writes the segment's files into `directory` and returns what the manifest records of it.

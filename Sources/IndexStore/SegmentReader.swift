@@ -90,6 +90,13 @@ public final class SegmentReader: @unchecked Sendable {
     /// The field lengths of `field`: a little-endian `UInt16` per document (valid while the reader lives).
     public func norms(field: Int) -> UnsafeRawBufferPointer { values.norms[field] }
 
+    /// Lets the kernel take back the pages of the segment's maps this process touched (they are read again
+    /// from the page cache or the file when next used), so a pass over many segments does not keep them all
+    /// in its resident set.
+    public func releasePages() {
+        for file in files.values { file.releasePages() }
+    }
+
     /// Paths of the segment's files.
     public var filePaths: [(FileFormat.Kind, String)] { files.map { ($0.key, $0.value.path) }.sorted { $0.1 < $1.1 } }
 

@@ -29,6 +29,11 @@ struct StoredFieldsWriter {
         if pendingDocs == Self.chunkDocs { flushChunk() }
     }
 
+    /// Bytes held in memory: the buffers' capacities, not just their contents.
+    var heldBytes: Int {
+        body.bytes.capacity + pending.bytes.capacity + offsets.capacity * 8 + compressed.capacity
+    }
+
     private mutating func flushChunk() {
         guard pendingDocs > 0 else { return }
         offsets.append(UInt64(drained + body.count))
