@@ -6,7 +6,7 @@ import CCompression
 /// Readers check the header and the footer magic when they open a file (cheap: two pages); `talent check`
 /// also recomputes the CRC, which reads the whole file.
 public enum FileFormat {
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     static let headerMagic: [UInt8] = Array("TLNT".utf8)
     static let footerMagic: [UInt8] = Array("TEND".utf8)
     public static let headerSize = 12

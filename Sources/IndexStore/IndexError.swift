@@ -16,7 +16,7 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
         case .corrupt(let file, let reason):
             return "\(file): index file is damaged: \(reason)"
         case .versionMismatch(let file, let found, let supported):
-            return "\(file): index format version \(found), this talent reads version \(supported); rebuild the index"
+            return "\(file): index format version \(found), this talent reads version \(supported); rebuild it with `talent index --rebuild`"
         case .locked(let path, let holder):
             return "\(path): the index is being written by another process (\(holder)); wait for it to finish or stop it"
         case .missing(let path):

@@ -1,17 +1,98 @@
 /// Postings of one term: documents in blocks of 128 with bit-packed doc-id deltas and frequencies, a skip
-/// table with each block's last document and per-block maxima for dynamic pruning, and positions apart.
+/// table with each block's last document and competitive impacts for dynamic pruning, and positions apart.
 ///
 /// Layout in the `.post` file, at the term's offset:
 /// ```
-/// if blocks > 1: per block  vint lastDoc delta, vint doc bytes, vint position bytes, vint maxFreq, vint minNorm
+/// if blocks > 1: per block  vint lastDoc delta, vint doc bytes, vint position bytes, vint impact bytes
+///                 per block  impacts
+/// if one block and docFreq > 1: impacts
 /// per full block (128 docs): u8 bits, packed (doc - previous - 1), u8 bits, packed (freq - 1)
 /// last partial block:        per doc vint (doc - previous - 1), vint (freq - 1)
+/// impacts:                   vint count, per pair vint (freq - previous freq - 1), vint (norm - previous norm - 1)
 /// ```
 /// and in the `.pos` file, at the term's positions offset: per document, `freq` vints (first position, then
-/// deltas). `minNorm` is the shortest field length among the block's documents: with `maxFreq` it bounds the
-/// block's BM25 score from above whatever k1 and b are.
+/// deltas). A block's impacts are the competitive (freq, norm) pairs of its documents, both ascending: every
+/// document's pair is dominated by one of them (freq ≤, norm ≥), so the largest BM25 over the pairs bounds
+/// the block's scores whatever k1, b and the collection statistics are, and is a score some document of the
+/// block reaches unless the list was capped (``maxImpacts``, merged pairs stay safe bounds).
 public enum PostingsFormat {
     public static let blockSize = 128
+    /// The most (freq, norm) pairs a block's impacts keep.
+    public static let maxImpacts = 8
+}
+
+/// A (frequency, field length) pair of a postings block's competitive impacts.
+public struct Impact: Equatable, Sendable {
+    public var freq: UInt32
+    public var norm: UInt32
+
+    public init(freq: UInt32, norm: UInt32) {
+        self.freq = freq
+        self.norm = norm
+    }
+}
+
+extension Impact {
+    /// The competitive pairs of `freqs` and `norms` (same length): a pair is dropped when another has freq ≥
+    /// and norm ≤. Sorted by ascending freq (and so ascending norm), capped at `limit` pairs by replacing
+    /// neighbours with their upper corner (the higher freq at the lower norm), which dominates both.
+    ///
+    /// - Parameters:
+    ///   - freqs: the documents' frequencies, all ≥ 1.
+    ///   - norms: the documents' field lengths.
+    ///   - limit: the most pairs to return (≥ 1).
+    ///   - shortest: scratch space, all `UInt32.max` (left so).
+    ///   - out: receives the pairs (emptied first).
+    static func competitive(freqs: ArraySlice<UInt32>, norms: ArraySlice<UInt32>, limit: Int = PostingsFormat.maxImpacts,
+                            shortest: inout [UInt32], into out: inout [Impact]) {
+        out.removeAll(keepingCapacity: true)
+        guard let maxFreq = freqs.max() else { return }
+        if freqs.count == 1 {
+            out.append(Impact(freq: maxFreq, norm: norms[norms.startIndex]))
+            return
+        }
+        if maxFreq <= 64 {
+            // The shortest field per frequency, then from the highest frequency down, each that is shorter
+            // than every higher one's.
+            if shortest.count < 64 { shortest = [UInt32](repeating: .max, count: 64) }
+            shortest.withUnsafeMutableBufferPointer { byFreq in
+                for (f, n) in zip(freqs, norms) where n < byFreq[Int(f) - 1] { byFreq[Int(f) - 1] = n }
+                var below = UInt32.max
+                for f in stride(from: Int(maxFreq), through: 1, by: -1) {
+                    if byFreq[f - 1] < below {
+                        below = byFreq[f - 1]
+                        out.append(Impact(freq: UInt32(f), norm: below))
+                    }
+                    byFreq[f - 1] = .max
+                }
+            }
+        } else {
+            let pairs = zip(freqs, norms).sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+            var below = UInt32.max
+            for (f, n) in pairs where n < below {
+                below = n
+                out.append(Impact(freq: f, norm: n))
+            }
+        }
+        out.reverse()
+        guard out.count > limit else { return }
+        // Merge the neighbours whose upper corner raises BM25 (k1 = 1.2, b = 0.75, lengths against the block's
+        // mean) the least, until `limit` remain.
+        let mean = max(1, Double(norms.reduce(0) { $0 + Int($1) }) / Double(norms.count))
+        func score(_ f: UInt32, _ n: UInt32) -> Double {
+            Double(f) * 2.2 / (Double(f) + 1.2 * (0.25 + 0.75 * Double(n) / mean))
+        }
+        while out.count > limit {
+            var best = 0, bestLoss = Double.infinity
+            for i in 0..<(out.count - 1) {
+                let a = out[i], b = out[i + 1]
+                let loss = score(b.freq, a.norm) - max(score(a.freq, a.norm), score(b.freq, b.norm))
+                if loss < bestLoss { (best, bestLoss) = (i, loss) }
+            }
+            out[best] = Impact(freq: out[best + 1].freq, norm: out[best].norm)
+            out.remove(at: best + 1)
+        }
+    }
 }
 
 /// What the term dictionary records of a term.
@@ -33,6 +114,22 @@ struct PostingsEncoder {
     private var positions = ByteWriter()
     private var positionEnds: [Int] = []
     private var scratch = [UInt32](repeating: 0, count: PostingsFormat.blockSize)
+    private var impacts: [Impact] = []
+    private var impactBytes = ByteWriter()
+    private var shortestByFreq: [UInt32] = []
+
+    /// Writes the competitive impacts of documents `lo..<hi`.
+    private mutating func writeImpacts(_ lo: Int, _ hi: Int, to out: inout ByteWriter) {
+        Impact.competitive(freqs: freqs[lo..<hi], norms: norms[lo..<hi], shortest: &shortestByFreq, into: &impacts)
+        out.vint(impacts.count)
+        var freq: UInt32 = 0, norm: Int64 = -1
+        for impact in impacts {
+            out.vint(UInt64(impact.freq - freq - 1))
+            out.vint(UInt64(Int64(impact.norm) - norm - 1))
+            freq = impact.freq
+            norm = Int64(impact.norm)
+        }
+    }
 
     /// Adds a document; its positions must ascend.
     mutating func add(doc: UInt32, norm: UInt32, positions docPositions: some Collection<UInt32>) {
@@ -98,6 +195,9 @@ struct PostingsEncoder {
         }
         if blocks > 1 {
             var lastDoc: UInt32 = 0
+            var impactList = ByteWriter()
+            swap(&impactList, &impactBytes)
+            impactList.bytes.removeAll(keepingCapacity: true)
             for b in 0..<blocks {
                 let lo = b * bs, hi = min(n, lo + bs)
                 postings.vint(UInt64(docs[hi - 1] - lastDoc))
@@ -105,9 +205,14 @@ struct PostingsEncoder {
                 postings.vint(blockBytes[b].count)
                 let posStart = lo == 0 ? 0 : positionEnds[lo - 1]
                 postings.vint(positionEnds[hi - 1] - posStart)
-                postings.vint(UInt64(freqs[lo..<hi].max()!))
-                postings.vint(UInt64(norms[lo..<hi].min()!))
+                let impactStart = impactList.count
+                writeImpacts(lo, hi, to: &impactList)
+                postings.vint(impactList.count - impactStart)
             }
+            postings.append(impactList.bytes)
+            swap(&impactList, &impactBytes)
+        } else if n > 1 {
+            writeImpacts(0, n, to: &postings)
         }
         for w in blockBytes { postings.append(w.bytes) }
         positionsOut.append(positions.bytes)
@@ -138,12 +243,18 @@ public final class PostingsCursor {
     /// The decoded current block: `docs` (128), then `freqs` (128).
     private let docs: UnsafeMutablePointer<UInt32>
     private let freqs: UnsafeMutablePointer<UInt32>
-    // Skip table, one entry per block: last document, max frequency, min norm; doc and position starts.
+    // Skip table, one entry per block: last document; doc, position and impact starts (an impact start of -1
+    // means the term's single document: its pair is the dictionary's `maxFreq`, `minNorm`).
     private let blockLastDoc: UnsafeMutablePointer<UInt32>
-    private let blockMaxFreqs: UnsafeMutablePointer<UInt32>
-    private let blockMinNorms: UnsafeMutablePointer<UInt32>
     private let blockDocStart: UnsafeMutablePointer<Int>
     private let blockPosStart: UnsafeMutablePointer<Int>
+    private let blockImpactStart: UnsafeMutablePointer<Int>
+    /// The impacts ``impacts(ofBlock:)`` decoded last, and of which block.
+    private let impactBuffer: UnsafeMutablePointer<Impact>
+    private var impactCount = 0
+    private var impactBlock = -1
+    /// The block ``shallowBlock(for:)`` found last: later targets start their search there.
+    private var shallowHint = 0
 
     private var block = -1
     private var blockLength = 0
@@ -167,19 +278,19 @@ public final class PostingsCursor {
         let bs = PostingsFormat.blockSize
         let blockCount = max(1, (info.docFreq + bs - 1) / bs)
         self.blockCount = blockCount
-        let words = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * bs + 3 * blockCount)
+        let words = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * bs + blockCount)
         docs = words
         freqs = words + bs
         blockLastDoc = words + 2 * bs
-        blockMaxFreqs = blockLastDoc + blockCount
-        blockMinNorms = blockMaxFreqs + blockCount
-        let starts = UnsafeMutablePointer<Int>.allocate(capacity: 2 * blockCount)
+        let starts = UnsafeMutablePointer<Int>.allocate(capacity: 3 * blockCount)
         blockDocStart = starts
         blockPosStart = starts + blockCount
+        blockImpactStart = starts + 2 * blockCount
+        impactBuffer = .allocate(capacity: PostingsFormat.maxImpacts)
         var r = ByteReader(postings, offset: info.postingsOffset, file: file)
         if blockCount > 1 {
             var last: UInt64 = 0
-            var d = 0, p = info.positionsOffset
+            var d = 0, p = info.positionsOffset, i = 0
             for b in 0..<blockCount {
                 last += try r.vint()
                 blockLastDoc[b] = UInt32(truncatingIfNeeded: last)
@@ -188,16 +299,22 @@ public final class PostingsCursor {
                 d += try r.int()
                 blockPosStart[b] = p
                 p += try r.int()
-                blockMaxFreqs[b] = UInt32(truncatingIfNeeded: try r.vint())
-                blockMinNorms[b] = UInt32(truncatingIfNeeded: try r.vint())
+                blockImpactStart[b] = i
+                i += try r.int()
             }
-            for b in 0..<blockCount { blockDocStart[b] += r.offset }
+            // The impacts follow the table, then the blocks.
+            for b in 0..<blockCount { blockImpactStart[b] += r.offset }
+            for b in 0..<blockCount { blockDocStart[b] += r.offset + i }
         } else {
             blockLastDoc[0] = Self.noMoreDocs - 1
+            if info.docFreq > 1 {
+                blockImpactStart[0] = r.offset
+                try Self.skipImpacts(&r)
+            } else {
+                blockImpactStart[0] = -1
+            }
             blockDocStart[0] = r.offset
             blockPosStart[0] = info.positionsOffset
-            blockMaxFreqs[0] = UInt32(truncatingIfNeeded: info.maxFreq)
-            blockMinNorms[0] = UInt32(truncatingIfNeeded: info.minNorm)
         }
         if info.docFreq == 0 {
             doc = Self.noMoreDocs
@@ -210,7 +327,16 @@ public final class PostingsCursor {
     deinit {
         docs.deallocate()
         blockDocStart.deallocate()
+        impactBuffer.deallocate()
         positionBuffer?.deallocate()
+    }
+
+    private static func skipImpacts(_ r: inout ByteReader) throws(IndexError) {
+        let count = try r.int()
+        guard count >= 1, count <= PostingsFormat.maxImpacts else {
+            throw .corrupt(file: r.file, reason: "\(count) impacts at byte \(r.offset)")
+        }
+        for _ in 0..<(2 * count) { _ = try r.vint() }
     }
 
     private func corrupt(_ offset: Int) -> IndexError {
@@ -334,6 +460,7 @@ public final class PostingsCursor {
         guard doc < target else { return doc }
         if target > blockLastDoc[block] {
             var b = block + 1
+            if shallowHint > b && blockLastDoc[shallowHint - 1] < target { b = shallowHint }
             while b < blockCount && blockLastDoc[b] < target { b += 1 }
             if b >= blockCount {
                 doc = Self.noMoreDocs
@@ -350,14 +477,47 @@ public final class PostingsCursor {
         return doc
     }
 
-    /// The last document of the block that holds `target` (or the current block), for block-max pruning;
-    /// ``noMoreDocs`` past the end.
-    public func shallowBlock(for target: UInt32) -> (lastDoc: UInt32, maxFreq: UInt32, minNorm: UInt32)? {
-        if blockCount == 1 { return (Self.noMoreDocs - 1, blockMaxFreqs[0], blockMinNorms[0]) }
+    /// The block that holds `target` (or the current block, if later), for block-max pruning: its number
+    /// and last document (``noMoreDocs`` − 1 for a term's only block); `nil` past the end. Does not move.
+    @inline(__always)
+    public func shallowBlock(for target: UInt32) -> (lastDoc: UInt32, block: Int)? {
+        if blockCount == 1 { return (Self.noMoreDocs - 1, 0) }
         var b = max(block, 0)
+        if shallowHint > b && blockLastDoc[shallowHint - 1] < target { b = shallowHint }
         while b < blockCount && blockLastDoc[b] < target { b += 1 }
         guard b < blockCount else { return nil }
-        return (blockLastDoc[b], blockMaxFreqs[b], blockMinNorms[b])
+        shallowHint = b
+        return (blockLastDoc[b], b)
+    }
+
+    /// The competitive (freq, norm) pairs of block `b` (from ``shallowBlock(for:)``), ascending: every
+    /// document of the block has a freq ≤ and a norm ≥ one of them. Valid until the next call.
+    public func impacts(ofBlock b: Int) throws(IndexError) -> UnsafeBufferPointer<Impact> {
+        if b != impactBlock {
+            let start = blockImpactStart[b]
+            if start < 0 {
+                impactBuffer[0] = Impact(freq: UInt32(truncatingIfNeeded: termInfo.maxFreq),
+                                         norm: UInt32(truncatingIfNeeded: termInfo.minNorm))
+                impactCount = 1
+            } else {
+                let base = postings.baseAddress!
+                let size = postings.count
+                var o = start
+                let count = Int(try vint(base, size, &o))
+                guard count >= 1, count <= PostingsFormat.maxImpacts else {
+                    throw .corrupt(file: file, reason: "\(count) impacts at byte \(start)")
+                }
+                var freq: UInt32 = 0, norm: UInt32 = 0
+                for i in 0..<count {
+                    freq = freq &+ 1 &+ UInt32(truncatingIfNeeded: try vint(base, size, &o))
+                    norm = (i == 0 ? 0 : norm &+ 1) &+ UInt32(truncatingIfNeeded: try vint(base, size, &o))
+                    impactBuffer[i] = Impact(freq: freq, norm: norm)
+                }
+                impactCount = count
+            }
+            impactBlock = b
+        }
+        return UnsafeBufferPointer(start: impactBuffer, count: impactCount)
     }
 
     /// The positions of the term in the current document, valid until the cursor moves or this is called

@@ -109,9 +109,68 @@ private struct TermSlot {
         try cursorRef._withUnsafeGuaranteedRef { try $0.advance(to: target) }
     }
     @inline(__always) func next() throws -> UInt32 { try cursorRef._withUnsafeGuaranteedRef { try $0.next() } }
-    func shallowBlock(for target: UInt32) -> (lastDoc: UInt32, maxFreq: UInt32, minNorm: UInt32)? {
-        cursorRef._withUnsafeGuaranteedRef { $0.shallowBlock(for: target) }
+    /// The postings block holding `target` and the clause's bound over it; `nil` past the last block.
+    /// `cache` holds the last block asked for and its bound (block -1 at first).
+    @inline(__always)
+    func blockBound(for target: UInt32, bm25: BM25, cache: inout BlockBound) throws -> (lastDoc: UInt32, bound: Double)? {
+        try cursorRef._withUnsafeGuaranteedRef { cursor throws -> (lastDoc: UInt32, bound: Double)? in
+            guard let block = cursor.shallowBlock(for: target) else { return nil }
+            if block.block != cache.block {
+                cache = BlockBound(block: block.block, bound: try impactBound(
+                    cursor, block: block.block, factor: factor, averageLength: averageLength, lengthParts: lengthParts, bm25: bm25))
+            }
+            return (block.lastDoc, cache.bound)
+        }
     }
+}
+
+/// A clause's bound over one of its postings blocks, remembered while windows stay in the block.
+private struct BlockBound {
+    var block = -1
+    var bound = 0.0
+}
+
+/// The largest score a phrase can get in a document of its terms' current blocks, whose competitive impacts
+/// are `impacts` (one list per term): the phrase occurs at most as often as each term, so a document where it
+/// occurs `f` times has a field at least as long as, for every term, the shortest norm of its pairs with a
+/// freq ≥ `f`. The best of these (f, length) corners, with `f` one of the pairs' freqs, scored like
+/// ``impactBound(_:block:factor:averageLength:lengthParts:bm25:)``.
+private func phraseImpactBound(_ impacts: UnsafeBufferPointer<UnsafeBufferPointer<Impact>>, factor: Double, averageLength: Double,
+                         lengthParts: UnsafePointer<Double>, bm25: BM25) -> Double {
+    var maxFreq = UInt32.max
+    for list in impacts { maxFreq = min(maxFreq, list.last?.freq ?? 0) }
+    var best = 0.0
+    for list in impacts {
+        for candidate in list where candidate.freq <= maxFreq {
+            var length: UInt32 = 0
+            for other in impacts {
+                // Every list holds a pair with freq ≥ maxFreq ≥ candidate.freq.
+                var k = 0
+                while other[k].freq < candidate.freq { k += 1 }
+                length = max(length, other[k].norm)
+            }
+            let l = Int(length)
+            let lengthPart = l < LengthTables.size ? lengthParts[l] : bm25.lengthPart(length: Double(l), averageLength: averageLength)
+            best = max(best, bm25.tf(Double(Int(candidate.freq)), lengthPart: lengthPart))
+        }
+    }
+    return factor * best * (1 + 1e-9)
+}
+
+/// The largest score a document of the cursor's block `block` can get, from the block's competitive
+/// impacts: `factor` × BM25's tf part at the best (freq, norm) pair, slightly inflated so rounding in a sum
+/// can never exceed it.
+@inline(__always)
+private func impactBound(_ cursor: PostingsCursor, block: Int, factor: Double, averageLength: Double,
+                         lengthParts: UnsafePointer<Double>, bm25: BM25) throws -> Double {
+    var best = 0.0
+    for impact in try cursor.impacts(ofBlock: block) {
+        let length = Int(impact.norm)
+        let lengthPart = length < LengthTables.size ? lengthParts[length]
+            : bm25.lengthPart(length: Double(length), averageLength: averageLength)
+        best = max(best, bm25.tf(Double(Int(impact.freq)), lengthPart: lengthPart))
+    }
+    return factor * best * (1 + 1e-9)
 }
 
 /// BM25's length part (``BM25/lengthPart(length:averageLength:)``) for the field lengths below `size`, per
@@ -538,6 +597,9 @@ extension Searcher {
         }
         let hasDeletions = reader.deletions != nil
         let plainSum = scratch.plainSum
+        let boundCache = UnsafeMutableBufferPointer<BlockBound>.allocate(capacity: n)
+        boundCache.initialize(repeating: BlockBound())
+        defer { boundCache.deallocate() }
         var windowEnd: UInt32 = 0
         var doc = matcher.doc
         while doc != end {
@@ -547,9 +609,8 @@ extension Searcher {
                     let j = slotOf[i]
                     if j >= 0 {
                         let t = slots[j]
-                        if t.doc != end, let block = t.shallowBlock(for: doc) {
-                            windowBound[i] = t.factor * bm25.tf(Double(block.maxFreq), length: Double(block.minNorm),
-                                                                averageLength: t.averageLength) * (1 + 1e-9)
+                        if t.doc != end, let block = try t.blockBound(for: doc, bm25: bm25, cache: &boundCache[j]) {
+                            windowBound[i] = block.bound
                             last = min(last, block.lastDoc)
                         } else {
                             windowBound[i] = 0
@@ -604,7 +665,8 @@ extension Searcher {
 
     /// Block-max MaxScore (Turtle & Flood 1995; windows over postings blocks as in Lucene's
     /// `MaxScoreBulkScorer`). Within a window where every clause stays in one postings block, each clause's
-    /// bound is its block's max frequency at its block's shortest field; clauses whose bounds together cannot
+    /// bound is the best BM25 over its block's competitive (freq, length) pairs, a score some document of the
+    /// block reaches (Lucene's impacts, Tantivy's block WAND); clauses whose bounds together cannot
     /// beat the k-th score are only checked for documents the others find, and a window no clause can win in is
     /// skipped whole.
     private func maxScore(segment s: Int, reader: SegmentReader, plan: QueryPlan, clauses: [SegmentClause],
@@ -614,12 +676,22 @@ extension Searcher {
         let n = terms.count
         guard n > 0 else { return }
         let phrases = clauses.filter { $0.isPhrase && $0.driver == nil }
-        // The phrases' bounds in the current window: a phrase occurs at most as often as its rarest term in
-        // the window's blocks, in a field at least as long as the longest of their shortest fields.
+        // The phrases' bounds in the current window, from their terms' impacts (`phraseImpactBound`).
         var phraseBound = phrases.reduce(0.0) { $0 + $1.upperBound }
         let phraseWindow = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, phrases.count))
         defer { phraseWindow.deallocate() }
         for (p, c) in phrases.enumerated() { phraseWindow[p] = c.upperBound }
+        // The impacts of the current blocks of a phrase's terms; per phrase, the blocks its bound is for.
+        let maxPhraseTerms = max(1, phrases.map(\.phraseCursors.count).max() ?? 1)
+        let phraseImpacts = UnsafeMutableBufferPointer<UnsafeBufferPointer<Impact>>.allocate(capacity: maxPhraseTerms)
+        let phraseBlocks = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, phrases.count) * maxPhraseTerms)
+        phraseBlocks.initialize(repeating: -1)
+        let phraseCached = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, phrases.count))
+        defer {
+            phraseImpacts.deallocate()
+            phraseBlocks.deallocate()
+            phraseCached.deallocate()
+        }
         let exclusions = try union.excluded.map { node -> DocIterator in
             let it = try iterator(node, clauses: clauses, reader: reader)
             try it.start()
@@ -680,11 +752,14 @@ extension Searcher {
         defer { docs.deallocate() }
         for i in 0..<n { docs[i] = slots[i].doc }
         let windowBound = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        let boundCache = UnsafeMutableBufferPointer<BlockBound>.allocate(capacity: n)
+        boundCache.initialize(repeating: BlockBound())
         var order = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
         let prefix = UnsafeMutableBufferPointer<Double>.allocate(capacity: n + 1)
         let maskPrefix = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n + 1)
         defer {
             windowBound.deallocate()
+            boundCache.deallocate()
             order.deallocate()
             prefix.deallocate()
             maskPrefix.deallocate()
@@ -703,18 +778,14 @@ extension Searcher {
         for i in 0..<n where docs[i] < doc { doc = docs[i] }
         while doc != end {
             if doc >= windowEnd {
-                // A new window at `doc`: every cursor behind it moves up (what lay behind could not compete).
-                for i in 0..<n where docs[i] < doc { docs[i] = try slots[i].advance(to: doc) }
-                doc = end
-                for i in 0..<n where docs[i] < doc { doc = docs[i] }
-                if doc == end { break }
+                // A new window at `doc`. Only the blocks' impacts are read here: a cursor behind `doc` moves up
+                // (decoding a block) once the window makes its clause essential or a candidate needs its score.
                 var last = end
                 for i in 0..<n {
                     let t = slots[i]
                     if t.isTerm {
-                        if docs[i] != end, let block = t.shallowBlock(for: doc) {
-                            windowBound[i] = t.factor * bm25.tf(Double(block.maxFreq), length: Double(block.minNorm),
-                                                                averageLength: t.averageLength) * (1 + 1e-9)
+                        if docs[i] != end, let block = try t.blockBound(for: doc, bm25: bm25, cache: &boundCache[i]) {
+                            windowBound[i] = block.bound
                             last = min(last, block.lastDoc)
                         } else {
                             windowBound[i] = 0
@@ -725,20 +796,32 @@ extension Searcher {
                 }
                 phraseBound = 0
                 for (p, c) in phrases.enumerated() {
-                    var maxFreq = UInt32.max, minNorm: UInt32 = 0
-                    var possible = true
-                    for cursor in c.phraseCursors {
+                    var possible = true, same = true
+                    let blocks = phraseBlocks.baseAddress! + p * maxPhraseTerms
+                    for (j, cursor) in c.phraseCursors.enumerated() {
                         guard cursor.doc != end, let block = cursor.shallowBlock(for: doc) else {
                             possible = false
                             break
                         }
-                        maxFreq = min(maxFreq, block.maxFreq)
-                        minNorm = max(minNorm, block.minNorm)
+                        if blocks[j] != block.block {
+                            blocks[j] = block.block
+                            same = false
+                        }
                         last = min(last, block.lastDoc)
                     }
-                    let bound = possible ? c.factor * bm25.tf(Double(maxFreq), length: Double(minNorm),
-                                                              averageLength: c.averageLength) * (1 + 1e-9) : 0
-                    phraseWindow[p] = min(bound, c.upperBound)
+                    if !possible {
+                        for j in c.phraseCursors.indices { blocks[j] = -1 }
+                        phraseWindow[p] = 0
+                        continue
+                    }
+                    if !same {
+                        for (j, cursor) in c.phraseCursors.enumerated() { phraseImpacts[j] = try cursor.impacts(ofBlock: blocks[j]) }
+                        let bound = phraseImpactBound(UnsafeBufferPointer(rebasing: phraseImpacts[0..<c.phraseCursors.count]),
+                                                      factor: c.factor, averageLength: c.averageLength,
+                                                      lengthParts: lengths.tables[c.field], bm25: bm25)
+                        phraseCached[p] = min(bound, c.upperBound)
+                    }
+                    phraseWindow[p] = phraseCached[p]
                     phraseBound += phraseWindow[p]
                 }
                 windowEnd = last == end ? end : last + 1
@@ -753,6 +836,7 @@ extension Searcher {
                     doc = windowEnd
                     continue
                 }
+                for k in firstEssential..<n where docs[order[k]] < doc { docs[order[k]] = try slots[order[k]].advance(to: doc) }
             }
             var candidate = end
             for k in firstEssential..<n where docs[order[k]] < candidate { candidate = docs[order[k]] }

@@ -53,8 +53,8 @@ public enum SearchStrategy: Sendable {
 /// query's own words are missing. The sum is multiplied by the share of the query's words a document matches
 /// (coordination), so documents matching more of the query rank first.
 ///
-/// The top *k* come from block-max MaxScore (bounds from each postings block's max frequency and min length,
-/// and from the coordination a candidate can still reach), which returns exactly what scoring every matching
+/// The top *k* come from block-max MaxScore (bounds from each postings block's competitive (freq, length)
+/// pairs, and from the coordination a candidate can still reach), which returns exactly what scoring every matching
 /// document would; ties go to the earlier document.
 ///
 /// ```swift

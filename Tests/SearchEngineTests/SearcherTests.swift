@@ -113,6 +113,59 @@ struct SearcherTests {
         }
     }
 
+    /// Pruned top-k equals exhaustive scoring where blocks have more competitive (freq, length) pairs than the
+    /// impacts keep (so merged pairs bound them), and for phrases bounded by their terms' impacts.
+    @Test func prunedTopKEqualsExhaustiveWithCappedImpacts() throws {
+        try TemporaryDirectory.with { dir in
+            let words = ["数控", "焊工", "PLC", "编程", "机器人", "视觉"]
+            var g = SeededRandom(seed: 77)
+            let batches = (0..<2).map { b in
+                (0..<600).map { i -> Posting in
+                    // Each word repeated 1…30 times, pairs of words in a row (phrases), over 0…300 filler words.
+                    var parts: [String] = []
+                    for _ in 0..<(Int(g.next() % 3) + 1) {
+                        let w = words[Int(g.next() % UInt64(words.count))]
+                        let pair = g.next() % 2 == 0 ? " " + words[Int(g.next() % UInt64(words.count))] : ""
+                        parts += Array(repeating: w + pair, count: Int(g.next() % 30) + 1)
+                    }
+                    parts += Array(repeating: "维修", count: Int(g.next() % 300))
+                    return Posting(id: "c\(b)-\(i)", title: words[Int(g.next() % UInt64(words.count))],
+                                   body: parts.shuffled(using: &g).joined(separator: " "))
+                }
+            }
+            let snapshot = try buildIndex(dir, batches, deleted: (0..<30).map { "c\($0 % 2)-\($0 * 11)" })
+            // Some blocks' impacts are full (capped, most likely).
+            var full = 0
+            for segment in snapshot.segments {
+                let cursor = try #require(try segment.postings(field: 1, term: "数控"))
+                while let block = cursor.shallowBlock(for: cursor.doc), cursor.doc != PostingsCursor.noMoreDocs {
+                    if try cursor.impacts(ofBlock: block.block).count == PostingsFormat.maxImpacts { full += 1 }
+                    try cursor.advance(to: block.lastDoc + 1)
+                }
+            }
+            #expect(full > 0)
+            var checked = 0
+            for q in 0..<120 {
+                var parts: [String] = []
+                for _ in 0..<(Int(g.next() % 3) + 1) {
+                    let w = words[Int(g.next() % UInt64(words.count))]
+                    parts.append(g.next() % 4 == 0 ? "\"\(w) \(words[Int(g.next() % UInt64(words.count))])\"" : w)
+                }
+                var options = SearchOptions()
+                options.match = q % 3 == 0 ? .all : .any
+                let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer(), options: options)
+                let query = try QueryParser().parse(parts.joined(separator: " "))
+                let k = [1, 5, 10][q % 3]
+                let pruned = try searcher.search(query, limit: k)
+                let exhaustive = try searcher.search(query, limit: k, strategy: .exhaustive)
+                #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "\(parts)")
+                #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(parts)")
+                if !exhaustive.hits.isEmpty { checked += 1 }
+            }
+            #expect(checked >= 100)
+        }
+    }
+
     @Test func subwordsMatchBelowExactWords() throws {
         try TemporaryDirectory.with { dir in
             let snapshot = try buildIndex(dir, [[
