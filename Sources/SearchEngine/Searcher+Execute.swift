@@ -130,6 +130,64 @@ private struct BlockBound {
     var bound = 0.0
 }
 
+/// Window bounds of phrase clauses from their terms' impacts, remembered while the terms stay in the same
+/// blocks.
+private final class PhraseBounds {
+    private let phrases: [SegmentClause]
+    private let tables: [UnsafePointer<Double>]
+    private let width: Int
+    private let impacts: UnsafeMutableBufferPointer<UnsafeBufferPointer<Impact>>
+    /// Per phrase, the blocks of its terms its cached bound is for (-1: none).
+    private let blocks: UnsafeMutableBufferPointer<Int>
+    private let cached: UnsafeMutableBufferPointer<Double>
+
+    init(_ phrases: [SegmentClause], lengths: LengthTables) {
+        self.phrases = phrases
+        tables = phrases.map { UnsafePointer(lengths.tables[$0.field]) }
+        width = max(1, phrases.map(\.phraseCursors.count).max() ?? 1)
+        impacts = .allocate(capacity: width)
+        blocks = .allocate(capacity: max(1, phrases.count) * width)
+        blocks.initialize(repeating: -1)
+        cached = .allocate(capacity: max(1, phrases.count))
+    }
+
+    deinit {
+        impacts.deallocate()
+        blocks.deallocate()
+        cached.deallocate()
+    }
+
+    /// Phrase `p`'s bound over its terms' blocks at `target`; lowers `last` to the end of the shortest of them.
+    func bound(_ p: Int, at target: UInt32, last: inout UInt32, bm25: BM25) throws -> Double {
+        let c = phrases[p]
+        let end = DocIterator.end
+        var possible = true, same = true
+        let mine = blocks.baseAddress! + p * width
+        for (j, cursor) in c.phraseCursors.enumerated() {
+            guard cursor.doc != end, let block = cursor.shallowBlock(for: target) else {
+                possible = false
+                break
+            }
+            if mine[j] != block.block {
+                mine[j] = block.block
+                same = false
+            }
+            last = min(last, block.lastDoc)
+        }
+        guard possible else {
+            for j in c.phraseCursors.indices { mine[j] = -1 }
+            return 0
+        }
+        if !same {
+            for (j, cursor) in c.phraseCursors.enumerated() { impacts[j] = try cursor.impacts(ofBlock: mine[j]) }
+            let bound = phraseImpactBound(UnsafeBufferPointer(rebasing: impacts[0..<c.phraseCursors.count]), factor: c.factor,
+                                          averageLength: c.averageLength, lengthParts: tables[p], bm25: bm25)
+            cached[p] = min(bound, c.upperBound)
+        }
+        return cached[p]
+    }
+}
+
 /// The largest score a phrase can get in a document of its terms' current blocks, whose competitive impacts
 /// are `impacts` (one list per term): the phrase occurs at most as often as each term, so a document where it
 /// occurs `f` times has a field at least as long as, for every term, the shortest norm of its pairs with a
@@ -600,6 +658,13 @@ extension Searcher {
         let boundCache = UnsafeMutableBufferPointer<BlockBound>.allocate(capacity: n)
         boundCache.initialize(repeating: BlockBound())
         defer { boundCache.deallocate() }
+        // Phrases (bounded by their terms' impacts) are scored after the terms: they cost positions.
+        let phraseClauses = clauses.filter(\.isPhrase)
+        let phraseOf = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
+        defer { phraseOf.deallocate() }
+        phraseOf.initialize(repeating: -1)
+        for (p, c) in phraseClauses.enumerated() { phraseOf[c.index] = p }
+        let phraseBounds = PhraseBounds(phraseClauses, lengths: lengthTables())
         var windowEnd: UInt32 = 0
         var doc = matcher.doc
         while doc != end {
@@ -615,13 +680,19 @@ extension Searcher {
                         } else {
                             windowBound[i] = 0
                         }
+                    } else if phraseOf[i] >= 0 {
+                        windowBound[i] = try phraseBounds.bound(phraseOf[i], at: doc, last: &last, bm25: bm25)
                     } else {
                         windowBound[i] = clauses[i].upperBound
                     }
                 }
                 windowEnd = last == end ? end : last + 1
-                // Highest bounds first, so a document is given up on as early as possible.
-                order.sort { windowBound[$0] > windowBound[$1] }
+                // Terms, then phrases, highest bounds first, so a document is given up on as early and as
+                // cheaply as possible.
+                order.sort {
+                    let a = phraseOf[$0] >= 0, b = phraseOf[$1] >= 0
+                    return a != b ? b : windowBound[$0] > windowBound[$1]
+                }
                 suffix[n] = 0
                 for k in stride(from: n - 1, through: 0, by: -1) { suffix[k] = suffix[k + 1] + windowBound[order[k]] }
                 if suffix[0] <= top.threshold {
@@ -681,17 +752,6 @@ extension Searcher {
         let phraseWindow = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, phrases.count))
         defer { phraseWindow.deallocate() }
         for (p, c) in phrases.enumerated() { phraseWindow[p] = c.upperBound }
-        // The impacts of the current blocks of a phrase's terms; per phrase, the blocks its bound is for.
-        let maxPhraseTerms = max(1, phrases.map(\.phraseCursors.count).max() ?? 1)
-        let phraseImpacts = UnsafeMutableBufferPointer<UnsafeBufferPointer<Impact>>.allocate(capacity: maxPhraseTerms)
-        let phraseBlocks = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, phrases.count) * maxPhraseTerms)
-        phraseBlocks.initialize(repeating: -1)
-        let phraseCached = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, phrases.count))
-        defer {
-            phraseImpacts.deallocate()
-            phraseBlocks.deallocate()
-            phraseCached.deallocate()
-        }
         let exclusions = try union.excluded.map { node -> DocIterator in
             let it = try iterator(node, clauses: clauses, reader: reader)
             try it.start()
@@ -718,6 +778,7 @@ extension Searcher {
         let hasPhrases = !phrases.isEmpty
         let plainSum = scratch.plainSum
         let lengths = lengthTables()
+        let phraseBounds = PhraseBounds(phrases, lengths: lengths)
         let slots = UnsafeMutableBufferPointer<TermSlot>.allocate(capacity: n)
         defer { slots.deallocate() }
         for i in 0..<n {
@@ -795,33 +856,8 @@ extension Searcher {
                     }
                 }
                 phraseBound = 0
-                for (p, c) in phrases.enumerated() {
-                    var possible = true, same = true
-                    let blocks = phraseBlocks.baseAddress! + p * maxPhraseTerms
-                    for (j, cursor) in c.phraseCursors.enumerated() {
-                        guard cursor.doc != end, let block = cursor.shallowBlock(for: doc) else {
-                            possible = false
-                            break
-                        }
-                        if blocks[j] != block.block {
-                            blocks[j] = block.block
-                            same = false
-                        }
-                        last = min(last, block.lastDoc)
-                    }
-                    if !possible {
-                        for j in c.phraseCursors.indices { blocks[j] = -1 }
-                        phraseWindow[p] = 0
-                        continue
-                    }
-                    if !same {
-                        for (j, cursor) in c.phraseCursors.enumerated() { phraseImpacts[j] = try cursor.impacts(ofBlock: blocks[j]) }
-                        let bound = phraseImpactBound(UnsafeBufferPointer(rebasing: phraseImpacts[0..<c.phraseCursors.count]),
-                                                      factor: c.factor, averageLength: c.averageLength,
-                                                      lengthParts: lengths.tables[c.field], bm25: bm25)
-                        phraseCached[p] = min(bound, c.upperBound)
-                    }
-                    phraseWindow[p] = phraseCached[p]
+                for p in phrases.indices {
+                    phraseWindow[p] = try phraseBounds.bound(p, at: doc, last: &last, bm25: bm25)
                     phraseBound += phraseWindow[p]
                 }
                 windowEnd = last == end ? end : last + 1
