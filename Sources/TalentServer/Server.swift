@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import NIOCore
 import SearchEngine
@@ -39,7 +42,18 @@ public struct TalentServer: Sendable {
             onServerRunning: { channel in onReady(host, channel.localAddress?.port ?? port) },
             logger: logger
         )
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw StartError(description: "\(host):\(port) is already in use: stop the other server or choose another --port")
+        } catch let error as IOError where error.errnoCode == EACCES {
+            throw StartError(description: "not allowed to listen on \(host):\(port) (ports below 1024 need root): choose another --port")
+        }
+    }
+
+    /// The server could not start listening; one sentence for the user.
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// All routes, with the middleware that turns errors into JSON.

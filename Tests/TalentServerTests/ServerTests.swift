@@ -174,6 +174,11 @@ struct ServerTests {
             #expect(page.status == 200 && page.text.contains("<script src=\"/app.js\"></script>"))
             #expect(try server.request("GET", "/app.js").headers["content-type"]?.hasPrefix("text/javascript") == true)
 
+            // A second server on the same port says so in one sentence.
+            let clash = try CLI.run(["serve", "--index", index, "--port", "\(server.port)"], in: dir)
+            #expect(clash.status != 0)
+            #expect(clash.stderr.contains("127.0.0.1:\(server.port) is already in use"), "\(clash.stderr)")
+
             // Without an index the server starts, says so, and serves once one is built.
             let waiting = try RunningServer(index: dir + "/later", in: dir)
             let unavailable = try waiting.get("/api/search", [("q", "焊工")])
