@@ -92,6 +92,48 @@ indirect enum MatchNode {
         }
     }
 
+    /// The clauses of a union of plain term clauses (no phrases, no conjunctions inside); `nil` otherwise.
+    var plainClauses: [Int]? {
+        switch self {
+        case .clause(let i): return [i]
+        case .or(let parts):
+            var out: [Int] = []
+            for p in parts {
+                guard let c = p.plainClauses else { return nil }
+                out += c
+            }
+            return out
+        default: return nil
+        }
+    }
+
+    /// A conjunction of unions of term clauses (every query word required), with the exclusions and filters
+    /// that wrap it split off: each group's clauses, so MaxScore can drive it and check the groups per candidate.
+    var conjunctionWithChecks: (groups: [[Int]], excluded: [MatchNode], filters: [RangeFilter])? {
+        switch self {
+        case .exclude(let a, let b):
+            guard let inner = a.conjunctionWithChecks else { return nil }
+            return (inner.groups, inner.excluded + [b], inner.filters)
+        case .filter(let a, let f):
+            guard let inner = a.conjunctionWithChecks else { return nil }
+            return (inner.groups, inner.excluded, inner.filters + [f])
+        case .and(let parts):
+            var groups: [[Int]] = []
+            for p in parts {
+                if case .and = p {
+                    guard let inner = p.conjunctionWithChecks, inner.excluded.isEmpty, inner.filters.isEmpty else { return nil }
+                    groups += inner.groups
+                } else {
+                    guard let c = p.plainClauses else { return nil }
+                    groups.append(c)
+                }
+            }
+            return groups.isEmpty ? nil : (groups, [], [])
+        default:
+            return nil
+        }
+    }
+
     /// Splits off exclusions and filters that wrap a union, so MaxScore can check them per candidate.
     var unionWithChecks: (union: MatchNode, excluded: [MatchNode], filters: [RangeFilter])? {
         switch self {

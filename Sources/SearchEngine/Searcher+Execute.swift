@@ -288,10 +288,14 @@ extension Searcher {
         // search and a counting pass walks the matches without scores.
         let countAll = strategy == .exhaustive
         let union = plan.match.unionWithChecks
+        let conjunction = union == nil ? plan.match.conjunctionWithChecks : nil
         for (s, segment) in snapshot.segments.enumerated() {
             let clauses = try bind(plan, stats: stats, segment: s)
             if !countAll, let union {
                 try maxScore(segment: s, reader: segment, plan: plan, clauses: clauses, union: union, top: &top)
+            } else if !countAll, let conjunction {
+                try maxScore(segment: s, reader: segment, plan: plan, clauses: clauses,
+                             union: (.none, conjunction.excluded, conjunction.filters), groups: conjunction.groups, top: &top)
             } else if !countAll {
                 try prunedMatches(segment: s, reader: segment, plan: plan, clauses: clauses, top: &top)
             } else {
@@ -740,12 +744,33 @@ extension Searcher {
     /// block reaches (Lucene's impacts, Tantivy's block WAND); clauses whose bounds together cannot
     /// beat the k-th score are only checked for documents the others find, and a window no clause can win in is
     /// skipped whole.
+    ///
+    /// With `groups` (a conjunction: every group must match, each a union of term clauses), a candidate the
+    /// essential clauses propose is kept only when every group has a clause on it, checked rarest group first;
+    /// when a group has none, the candidates skip to the group's next document.
     private func maxScore(segment s: Int, reader: SegmentReader, plan: QueryPlan, clauses: [SegmentClause],
-                          union: (union: MatchNode, excluded: [MatchNode], filters: [RangeFilter]), top: inout TopK) throws {
+                          union: (union: MatchNode, excluded: [MatchNode], filters: [RangeFilter]), groups: [[Int]]? = nil,
+                          top: inout TopK) throws {
         // Term clauses and required phrases (through their driving term) propose candidates.
         let terms = clauses.filter { $0.cursor != nil || $0.driver != nil }
         let n = terms.count
         guard n > 0 else { return }
+        // The groups as slot indexes, the rarest group first; a group without postings here matches nothing.
+        var groupSlots: [[Int]] = []
+        if let groups {
+            var slotOfClause: [Int: Int] = [:]
+            for (i, c) in terms.enumerated() where c.cursor != nil { slotOfClause[c.index] = i }
+            for g in groups {
+                let members = Array(Set(g.compactMap { slotOfClause[$0] })).sorted()
+                if members.isEmpty { return }
+                groupSlots.append(members)
+            }
+            func cost(_ g: [Int]) -> Int { g.reduce(0) { $0 &+ terms[$1].cursor!.docFreq } }
+            groupSlots.sort { cost($0) < cost($1) }
+        }
+        let conjunctive = groups != nil
+        /// No candidate before this document matches every group.
+        var groupFloor: UInt32 = 0
         let phrases = clauses.filter { $0.isPhrase && $0.driver == nil }
         // The phrases' bounds in the current window, from their terms' impacts (`phraseImpactBound`).
         var phraseBound = phrases.reduce(0.0) { $0 + $1.upperBound }
@@ -877,8 +902,9 @@ extension Searcher {
             var candidate = end
             for k in firstEssential..<n where docs[order[k]] < candidate { candidate = docs[order[k]] }
             if candidate >= windowEnd {
-                // The window is done; the next starts where it ends, so no clause's documents are passed over.
-                doc = windowEnd
+                // The window is done; the next starts where it ends, so no clause's documents are passed over
+                // (in a conjunction, none before the floor can match).
+                doc = max(windowEnd, groupFloor)
                 continue
             }
             doc = candidate
@@ -894,6 +920,24 @@ extension Searcher {
                     if e.doc < doc { try e.advance(to: doc) }
                     if e.doc == doc {
                         accepted = false
+                        break
+                    }
+                }
+            }
+            var skipTo: UInt32 = 0
+            if accepted && conjunctive {
+                // Every group must have a clause on the document, the rarest group checked first; a group
+                // without one tells where the next match can be at the earliest.
+                for g in groupSlots {
+                    var next = end
+                    for i in g {
+                        if docs[i] < doc { docs[i] = try slots[i].advance(to: doc) }
+                        next = min(next, docs[i])
+                        if next == doc { break }
+                    }
+                    if next != doc {
+                        accepted = false
+                        skipTo = next
                         break
                     }
                 }
@@ -949,11 +993,18 @@ extension Searcher {
                     } else {
                         score = finalScore(parts, plan: plan)
                     }
-                    if score > 0 {
+                    if score > 0 || conjunctive {
                         top.insert(.init(score: score, segment: s, doc: Int(doc)))
                         partition()
                     }
                 }
+            }
+            if skipTo > doc {
+                if skipTo == end { return }
+                groupFloor = skipTo
+                for k in firstEssential..<n where docs[order[k]] < skipTo { docs[order[k]] = try slots[order[k]].advance(to: skipTo) }
+                doc = skipTo
+                continue
             }
             for k in firstEssential..<n where docs[order[k]] == doc { docs[order[k]] = try slots[order[k]].next() }
             // Non-essential cursors the candidate moved past stay where they are; the next window start fixes them.

@@ -113,6 +113,43 @@ struct SearcherTests {
         }
     }
 
+    /// All-words queries (a conjunction MaxScore drives, checking each word's group per candidate) return the
+    /// exhaustive top k, over postings long enough for many blocks, with negations, filters and fielded words.
+    @Test func allWordsTopKEqualsExhaustive() throws {
+        try TemporaryDirectory.with { dir in
+            let batches = (0..<2).map { randomPostings(2500, seed: UInt64($0 + 11), prefix: "a\($0)-") }
+            let snapshot = try buildIndex(dir, batches, deleted: (0..<40).map { "a\($0 % 2)-\($0 * 13)" })
+            var g = SeededRandom(seed: 7)
+            var conjunctions = 0, checked = 0
+            for q in 0..<90 {
+                var parts: [String] = []
+                for _ in 0..<(Int(g.next() % 3) + 2) {
+                    parts.append(vocabulary[Int(g.next() % UInt64(vocabulary.count))])
+                }
+                switch q % 5 {
+                case 1: parts.append("-\(vocabulary[Int(g.next() % UInt64(vocabulary.count))])")
+                case 2: parts.append("salary>=\(6000 + g.next() % 6000)")
+                case 3: parts.append("title:\(vocabulary[Int(g.next() % UInt64(vocabulary.count))])")
+                default: break
+                }
+                var options = SearchOptions()
+                options.match = .all
+                options.fieldWeights = q % 2 == 0 ? ["title": 1, "body": 1] : ["title": 2, "body": 0.7]
+                let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer(), options: options)
+                let query = try QueryParser().parse(parts.joined(separator: " "))
+                if try searcher.plan(query).match.conjunctionWithChecks != nil { conjunctions += 1 }
+                let k = [1, 3, 10, 20][q % 4]
+                let pruned = try searcher.search(query, limit: k)
+                let exhaustive = try searcher.search(query, limit: k, strategy: .exhaustive)
+                #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "\(parts)")
+                #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(parts)")
+                if !exhaustive.hits.isEmpty { checked += 1 }
+            }
+            #expect(conjunctions >= 45)
+            #expect(checked >= 60)
+        }
+    }
+
     /// Pruned top-k equals exhaustive scoring where blocks have more competitive (freq, length) pairs than the
     /// impacts keep (so merged pairs bound them), and for phrases bounded by their terms' impacts.
     @Test func prunedTopKEqualsExhaustiveWithCappedImpacts() throws {
