@@ -458,6 +458,14 @@ extension Searcher {
         return (c.factor * options.bm25.tf(Double(freq), lengthPart: lengthPart), freq)
     }
 
+    /// The BM25 sum of a query without coordination or sub-word credit (``ScoringScratch/plainSum``).
+    @inline(__always)
+    private func plainTotal(_ parts: UnsafeMutableBufferPointer<Double>) -> Double {
+        var sum = 0.0
+        for v in parts { sum += v }
+        return sum
+    }
+
     /// The score of a document from its clauses' contributions: their sum in clause order (so every strategy
     /// gets the same value), times the coordination factor (matched words / query words)^c.
     ///
@@ -467,11 +475,7 @@ extension Searcher {
     @inline(__always)
     private func finalScore(_ parts: UnsafeMutableBufferPointer<Double>, plan: QueryPlan) -> Double {
         let t = scratch
-        if t.plainSum {
-            var sum = 0.0
-            for v in parts { sum += v }
-            return sum
-        }
+        if t.plainSum { return plainTotal(parts) }
         let unitCount = plan.unitCount
         let exact = t.exact, credit = t.credit
         for u in 0..<unitCount {
@@ -723,14 +727,7 @@ extension Searcher {
                     partial += v
                 }
                 if !pruned {
-                    let score: Double
-                    if plainSum {
-                        var sum = 0.0
-                        for v in parts { sum += v }
-                        score = sum
-                    } else {
-                        score = finalScore(parts, plan: plan)
-                    }
+                    let score = plainSum ? plainTotal(parts) : finalScore(parts, plan: plan)
                     top.insert(.init(score: score, segment: s, doc: Int(doc)))
                 }
             }
@@ -985,14 +982,7 @@ extension Searcher {
                 }
                 if !pruned {
                     // A driver's term without its phrase matched nothing: such a document scores 0 and is no hit.
-                    let score: Double
-                    if plainSum {
-                        var sum = 0.0
-                        for v in parts { sum += v }
-                        score = sum
-                    } else {
-                        score = finalScore(parts, plan: plan)
-                    }
+                    let score = plainSum ? plainTotal(parts) : finalScore(parts, plan: plan)
                     if score > 0 || conjunctive {
                         top.insert(.init(score: score, segment: s, doc: Int(doc)))
                         partition()

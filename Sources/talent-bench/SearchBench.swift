@@ -40,15 +40,21 @@ struct SearchBench: ParsableCommand {
     @Option(help: "The talent executable for cold runs.")
     var talent = ".build/release/talent"
 
-    func run() throws {
+    /// The queries of `files`: one a line, or an eval TSV's second column (id, query, need).
+    static func loadQueries(_ files: [String]) throws -> [String] {
         var list: [String] = []
-        for file in queries {
-            for line in try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n") {
+        for file in files {
+            for line in try String(contentsOfFile: file, encoding: .utf8).split(whereSeparator: \.isNewline) {
                 let columns = line.split(separator: "\t")
-                let q = columns.count > 1 ? String(columns[1]) : String(line)
-                if !q.trimmingCharacters(in: .whitespaces).isEmpty { list.append(q) }
+                let q = (columns.count > 1 ? columns[1] : line).trimmingCharacters(in: .whitespaces)
+                if !q.isEmpty { list.append(q) }
             }
         }
+        return list
+    }
+
+    func run() throws {
+        let list = try Self.loadQueries(queries)
         let snapshot = try IndexSnapshot(directory: index)
         print("\(list.count) queries, \(snapshot.liveDocuments) documents in \(snapshot.segments.count) segment(s)")
         print("| mode | p50 µs | p95 µs | mean µs |")

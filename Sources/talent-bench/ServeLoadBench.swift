@@ -61,14 +61,8 @@ struct ServeLoadBench: ParsableCommand {
         var targets: [String] = []
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        for file in queries {
-            let text = try String(contentsOfFile: file, encoding: .utf8)
-            for line in text.split(whereSeparator: \.isNewline) {
-                let fields = line.split(separator: "\t")
-                let q = (fields.count > 1 ? fields[1] : fields[0]).trimmingCharacters(in: .whitespaces)
-                if q.isEmpty || q.lowercased() == "query" { continue }
-                targets.append("/api/search?n=10&facet=region&q=" + q.addingPercentEncoding(withAllowedCharacters: allowed)!)
-            }
+        for q in try SearchBench.loadQueries(queries) {
+            targets.append("/api/search?n=10&facet=region&q=" + q.addingPercentEncoding(withAllowedCharacters: allowed)!)
         }
         guard !targets.isEmpty else { throw ValidationError("no queries in \(queries)") }
         let lua = """
