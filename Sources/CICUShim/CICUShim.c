@@ -83,6 +83,7 @@ struct TalentAnalyzer {
     int32_t segments_cap;
     UChar *scratch;  // one normalization run, before and after folding
     int32_t scratch_cap;
+    struct RunCache *cache;  // Han runs already segmented, allocated on first use
 };
 
 static int grow(void **ptr, int32_t *cap, int32_t need, size_t elem) {
@@ -104,6 +105,192 @@ static int grow_folded(TalentAnalyzer *a, int32_t need) {
     if (!grow((void **)&a->src_end, &cap3, need, sizeof(int32_t))) return 0;
     a->folded_cap = cap;
     return 1;
+}
+
+static inline int is_han(uint32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF); }
+
+// MARK: - Segmenting Han runs once
+
+// ICU's CJK dictionary engine is most of the cost of analysis, and job postings repeat their clauses
+// (岗位职责, 熟练使用, 有良好的沟通能力 …): about half of the Han characters of the real postings sit in a run of
+// Han characters seen earlier. A maximal Han run whose neighbours are hard word boundaries (ASCII, CJK and
+// general punctuation, or the text's edges) is segmented by ICU exactly as if it stood alone, so its
+// segments can be kept and reused. Everything else still goes through ICU in context; a test checks the
+// result equals one ICU pass over the whole text.
+
+enum {
+    RUN_CACHE_SLOTS = 1 << 17,         // open addressing, at most half full
+    RUN_CACHE_MAX_ENTRIES = 1 << 16,
+    RUN_CACHE_UNITS = 1 << 20,         // keys, UTF-16 units
+    RUN_CACHE_SEGMENT_INTS = 1 << 20,  // (end, status) pairs
+    RUN_CACHE_MAX_KEY = 64,            // longer runs seldom repeat
+};
+
+typedef struct {
+    uint32_t hash;  // 0 marks an empty slot
+    int32_t key_offset;
+    int32_t segment_offset;
+    uint16_t key_length;
+    uint16_t segment_count;
+} RunCacheSlot;
+
+struct RunCache {
+    RunCacheSlot *slots;
+    UChar *units;
+    int32_t *segments;
+    int32_t entries, units_used, segments_used;
+};
+
+static void run_cache_free(struct RunCache *c) {
+    if (!c) return;
+    free(c->slots);
+    free(c->units);
+    free(c->segments);
+    free(c);
+}
+
+static struct RunCache *run_cache_new(void) {
+    struct RunCache *c = calloc(1, sizeof(struct RunCache));
+    if (!c) return NULL;
+    c->slots = calloc(RUN_CACHE_SLOTS, sizeof(RunCacheSlot));
+    c->units = malloc(sizeof(UChar) * RUN_CACHE_UNITS);
+    c->segments = malloc(sizeof(int32_t) * RUN_CACHE_SEGMENT_INTS);
+    if (!c->slots || !c->units || !c->segments) {
+        run_cache_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+// Forgetting everything at once keeps memory bounded without bookkeeping; the common clauses come back
+// within a few postings.
+static void run_cache_clear(struct RunCache *c) {
+    memset(c->slots, 0, sizeof(RunCacheSlot) * RUN_CACHE_SLOTS);
+    c->entries = c->units_used = c->segments_used = 0;
+}
+
+static inline uint32_t run_hash(const UChar *s, int32_t n) {
+    uint32_t h = 2166136261u;
+    for (int32_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
+    return h ? h : 1;
+}
+
+static inline int is_hard_neighbour(UChar u) {
+    // Word_Break Other or punctuation on both sides of a Han character: never joined to it by UAX #29 or
+    // ICU's rules, never part of a dictionary range. Kana, Thai, combining marks and format characters are not.
+    if (u < 0x80) return 1;
+    if (u >= 0x3000 && u <= 0x3004) return 1;
+    if (u >= 0x3008 && u <= 0x3011) return 1;
+    if (u >= 0x3014 && u <= 0x301F) return 1;
+    if (u >= 0x2010 && u <= 0x2027) return 1;
+    if (u >= 0x2030 && u <= 0x205E) return 1;
+    return u == 0x00B7;
+}
+
+static int push_segment(TalentAnalyzer *a, int32_t *count, int32_t start, int32_t end, int32_t status) {
+    if (3 * (*count + 1) > a->segments_cap &&
+        !grow((void **)&a->segments, &a->segments_cap, 3 * (*count + 1), sizeof(int32_t))) {
+        return 0;
+    }
+    int32_t *seg = a->segments + 3 * *count;
+    seg[0] = start;
+    seg[1] = end;
+    seg[2] = status;
+    (*count)++;
+    return 1;
+}
+
+// ICU word break over folded[from, to), appended to the segments.
+static int icu_segments(TalentAnalyzer *a, int32_t from, int32_t to, int32_t *count, int32_t *status) {
+    if (from >= to) return 1;
+    UErrorCode err = U_ZERO_ERROR;
+    ubrk_setText(a->breaker, a->folded + from, to - from, &err);
+    if (U_FAILURE(err)) {
+        *status = err;
+        return 0;
+    }
+    int32_t prev = ubrk_first(a->breaker);
+    for (int32_t next = ubrk_next(a->breaker); next != UBRK_DONE; next = ubrk_next(a->breaker)) {
+        if (!push_segment(a, count, from + prev, from + next, ubrk_getRuleStatus(a->breaker))) {
+            *status = U_MEMORY_ALLOCATION_ERROR;
+            return 0;
+        }
+        prev = next;
+    }
+    return 1;
+}
+
+// The segments of the Han run folded[from, to), from the cache or from ICU (then remembered).
+static int han_run_segments(TalentAnalyzer *a, int32_t from, int32_t to, int32_t *count, int32_t *status) {
+    const UChar *key = a->folded + from;
+    int32_t n = to - from;
+    if (!a->cache && !(a->cache = run_cache_new())) return icu_segments(a, from, to, count, status);
+    struct RunCache *c = a->cache;
+    uint32_t h = run_hash(key, n);
+    uint32_t i = h & (RUN_CACHE_SLOTS - 1);
+    for (;; i = (i + 1) & (RUN_CACHE_SLOTS - 1)) {
+        RunCacheSlot *slot = &c->slots[i];
+        if (slot->hash == 0) break;
+        if (slot->hash == h && slot->key_length == n && memcmp(c->units + slot->key_offset, key, sizeof(UChar) * (size_t)n) == 0) {
+            const int32_t *s = c->segments + slot->segment_offset;
+            int32_t start = from;
+            for (int32_t k = 0; k < slot->segment_count; k++) {
+                if (!push_segment(a, count, start, from + s[2 * k], s[2 * k + 1])) {
+                    *status = U_MEMORY_ALLOCATION_ERROR;
+                    return 0;
+                }
+                start = from + s[2 * k];
+            }
+            return 1;
+        }
+    }
+    int32_t first = *count;
+    if (!icu_segments(a, from, to, count, status)) return 0;
+    int32_t made = *count - first;
+    if (c->entries >= RUN_CACHE_MAX_ENTRIES || c->units_used + n > RUN_CACHE_UNITS ||
+        c->segments_used + 2 * made > RUN_CACHE_SEGMENT_INTS) {
+        run_cache_clear(c);
+        i = h & (RUN_CACHE_SLOTS - 1);
+    }
+    while (c->slots[i].hash != 0) i = (i + 1) & (RUN_CACHE_SLOTS - 1);
+    RunCacheSlot *slot = &c->slots[i];
+    slot->hash = h;
+    slot->key_offset = c->units_used;
+    slot->key_length = (uint16_t)n;
+    slot->segment_offset = c->segments_used;
+    slot->segment_count = (uint16_t)made;
+    memcpy(c->units + c->units_used, key, sizeof(UChar) * (size_t)n);
+    c->units_used += n;
+    for (int32_t k = 0; k < made; k++) {
+        const int32_t *seg = a->segments + 3 * (first + k);
+        c->segments[c->segments_used++] = seg[1] - from;
+        c->segments[c->segments_used++] = seg[2];
+    }
+    c->entries++;
+    return 1;
+}
+
+// The whole folded text's segments: cacheable Han runs through the cache, the stretches between them
+// through ICU.
+static int segment_folded(TalentAnalyzer *a, int32_t *count, int32_t *status) {
+    const UChar *t = a->folded;
+    int32_t n = a->folded_len;
+    int32_t pending = 0;
+    int32_t i = 0;
+    while (i < n) {
+        if (!is_han(t[i])) {
+            i++;
+            continue;
+        }
+        int32_t from = i;
+        while (i < n && is_han(t[i])) i++;
+        if (i - from > RUN_CACHE_MAX_KEY) continue;
+        if ((from > 0 && !is_hard_neighbour(t[from - 1])) || (i < n && !is_hard_neighbour(t[i]))) continue;
+        if (!icu_segments(a, pending, from, count, status)) return 0;
+        if (!han_run_segments(a, from, i, count, status)) return 0;
+        pending = i;
+    }
+    return icu_segments(a, pending, n, count, status);
 }
 
 TalentAnalyzer *talent_analyzer_open(int32_t *status) {
@@ -141,10 +328,10 @@ void talent_analyzer_close(TalentAnalyzer *a) {
     free(a->src_end);
     free(a->segments);
     free(a->scratch);
+    run_cache_free(a->cache);
     free(a);
 }
 
-static inline int is_han(uint32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF); }
 
 // Whether normalization can start afresh before `c`, i.e. `c` never combines with what precedes it.
 static inline int boundary_before(const UNormalizer2 *n, uint32_t c) {
@@ -273,29 +460,12 @@ int32_t talent_analyzer_run(TalentAnalyzer *a, const uint8_t *utf8, int32_t leng
     *status = 0;
     if (!fold(a, utf8, length, status)) return -1;
     if (!segment) return 0;
-    UErrorCode err = U_ZERO_ERROR;
-    ubrk_setText(a->breaker, a->folded, a->folded_len, &err);
-    if (U_FAILURE(err)) {
-        *status = err;
-        return -1;
-    }
     int32_t count = 0;
-    int32_t prev = ubrk_first(a->breaker);
-    for (int32_t next = ubrk_next(a->breaker); next != UBRK_DONE; next = ubrk_next(a->breaker)) {
-        if (3 * (count + 1) > a->segments_cap &&
-            !grow((void **)&a->segments, &a->segments_cap, 3 * (count + 1), sizeof(int32_t))) {
-            *status = U_MEMORY_ALLOCATION_ERROR;
-            return -1;
-        }
-        int32_t *seg = a->segments + 3 * count;
-        seg[0] = prev;
-        seg[1] = next;
-        seg[2] = ubrk_getRuleStatus(a->breaker);
-        count++;
-        prev = next;
-    }
+    int ok = segment == 2 ? icu_segments(a, 0, a->folded_len, &count, status) : segment_folded(a, &count, status);
     // Drop the breaker's pointer into our buffer before the buffer can move.
+    UErrorCode err = U_ZERO_ERROR;
     ubrk_setText(a->breaker, NULL, 0, &err);
+    if (!ok) return -1;
     return count;
 }
 

@@ -25,12 +25,12 @@ final class FoldingContext {
         var segmentCount: Int
     }
 
-    /// Folds (and optionally segments) UTF-8 bytes.
-    func run(_ utf8: UnsafeBufferPointer<UInt8>, segment: Bool) throws(ICUError) -> Run {
+    /// Folds UTF-8 bytes and, unless `segmentation` is nil, segments them.
+    func run(_ utf8: UnsafeBufferPointer<UInt8>, segmentation: Segmentation?) throws(ICUError) -> Run {
         guard utf8.count < Int(Int32.max) / 4 else { throw ICUError(code: 1 /* U_ILLEGAL_ARGUMENT_ERROR */) }
         var status: Int32 = 0
         let base = utf8.baseAddress ?? UnsafePointer(bitPattern: 1)!
-        let count = talent_analyzer_run(handle, base, Int32(utf8.count), segment ? 1 : 0, &status)
+        let count = talent_analyzer_run(handle, base, Int32(utf8.count), mode(segmentation), &status)
         if count < 0 || status > 0 { throw ICUError(code: max(status, 1)) }
         var length: Int32 = 0
         let folded = talent_analyzer_folded(handle, &length)
@@ -42,11 +42,19 @@ final class FoldingContext {
             segmentCount: Int(count))
     }
 
+    private func mode(_ segmentation: Segmentation?) -> Int32 {
+        switch segmentation {
+        case nil: 0
+        case .reusingHanRuns: 1
+        case .wholeText: 2
+        }
+    }
+
     /// Folds a string without segmenting it: NFKC case fold, then Traditional → Simplified.
     func fold(_ text: String) throws(ICUError) -> [UInt16] {
         var text = text
         let result = text.withUTF8 { bytes in
-            Result { () throws(ICUError) in Array(try run(bytes, segment: false).folded) }
+            Result { () throws(ICUError) in Array(try run(bytes, segmentation: nil).folded) }
         }
         return try result.get()
     }

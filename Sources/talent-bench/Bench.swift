@@ -26,6 +26,7 @@ struct AnalyzeBench: ParsableCommand {
               raw-utext  ICU word break over a UTF-8 UText, counting words (a plain C loop)
               raw     UTF-8 → UTF-16 (u_strFromUTF8), then ICU word break counting words (a plain C loop)
               tokens  the full analyzer (fold, segment, lexicon), counting tokens
+              tokens-whole  the same with one ICU pass over each whole text (no reuse of Han runs)
               full    the full analyzer interning every term into a TermTable, as indexing does
             on one thread and on two (texts split between threads, one analysis session each).
             """
@@ -46,18 +47,53 @@ struct AnalyzeBench: ParsableCommand {
     @Option(help: "Use at most this many texts of each corpus (0 = all).")
     var limit = 0
 
+    @Option(help: "Comma-separated modes to time.")
+    var modes = "raw,raw-utext,tokens-whole,tokens,full"
+
+    @Flag(help: "Instead of timing, check that reusing Han runs gives the tokens of one ICU pass per text.")
+    var verify = false
+
     func run() throws {
         let corpora = [
             ("zh jobs.csv 职位描述", try loadTexts(chinese, columns: ["职位描述"])),
             ("en job_skills.csv ×\(englishRepeat)", Array(repeating: try loadTexts(english, columns: ["Responsibilities", "Minimum Qualifications", "Preferred Qualifications"]), count: englishRepeat).flatMap { $0 }),
         ]
         let analyzer = try Analyzer()
+        if verify {
+            let reusing = try analyzer.makeSession()
+            let whole = try analyzer.makeSession()
+            whole.segmentation = .wholeText
+            for (name, texts) in corpora {
+                var differing = 0
+                var tokens = 0
+                for text in texts {
+                    let a = try text.withUnsafeBufferPointer { bytes in
+                        var out: [Token] = []
+                        try reusing.forEachToken(utf8: bytes) { out.append(Token(term: $0.term, position: $0.position, start: $0.start, end: $0.end, kind: $0.kind, length: $0.length)) }
+                        return out
+                    }
+                    let b = try text.withUnsafeBufferPointer { bytes in
+                        var out: [Token] = []
+                        try whole.forEachToken(utf8: bytes) { out.append(Token(term: $0.term, position: $0.position, start: $0.start, end: $0.end, kind: $0.kind, length: $0.length)) }
+                        return out
+                    }
+                    tokens += b.count
+                    if a != b {
+                        differing += 1
+                        if differing <= 3 { print("differs: \(String(decoding: text.prefix(200), as: UTF8.self))") }
+                    }
+                }
+                print("\(name): \(texts.count) texts, \(tokens) tokens, \(differing) texts differ")
+                if differing > 0 { throw ExitCode(1) }
+            }
+            return
+        }
         print("| corpus | MB | mode | threads | s | MB/s | Mtokens/s | × raw (1 thread) | × 1 thread |")
         print("|---|---|---|---|---|---|---|---|---|")
         for (name, texts) in corpora {
             let mb = Double(texts.reduce(0) { $0 + $1.count }) / 1_000_000
             var single: [String: Double] = [:]
-            for mode in ["raw", "raw-utext", "tokens", "full"] {
+            for mode in modes.split(separator: ",").map(String.init) {
                 for threads in [1, 2] {
                     var best = Double.infinity
                     var tokens = 0
@@ -104,6 +140,7 @@ struct AnalyzeBench: ParsableCommand {
             do {
                 var count = 0
                 let session = try analyzer.makeSession()
+                if mode == "tokens-whole" { session.segmentation = .wholeText }
                 var table = TermTable(capacity: 1 << 16)
                 for i in stride(from: worker, to: texts.count, by: threads) {
                     try texts[i].withUnsafeBufferPointer { bytes in
@@ -114,7 +151,7 @@ struct AnalyzeBench: ParsableCommand {
                         case "raw":
                             var status: Int32 = 0
                             count += Int(talent_raw_break_count_utf16(bytes.baseAddress!, Int32(bytes.count), &status))
-                        case "tokens":
+                        case "tokens", "tokens-whole":
                             try session.forEachToken(utf8: bytes) { _ in count += 1 }
                         default:
                             try session.forEachToken(utf8: bytes) { token in

@@ -24,7 +24,7 @@ struct IndexBench: ParsableCommand {
     @Option(help: "Where to build (removed first).")
     var index = "/tmp/talent-bench-index"
 
-    @Option(help: "Runs; the median is reported.")
+    @Option(help: "Runs; the median is reported. 0 measures nothing and reads the index already at --index.")
     var runs = 3
 
     @Option(help: "Extra arguments for talent index, e.g. --threads 1.")
@@ -58,13 +58,15 @@ struct IndexBench: ParsableCommand {
         for s in snapshot.manifest.segments { for (k, v) in s.bytes { bytes[k, default: 0] += v } }
         let total = bytes.values.reduce(0, +)
         let inverted = (bytes["terms"] ?? 0) + (bytes["postings"] ?? 0) + (bytes["positions"] ?? 0)
-        let wall = walls.sorted()[walls.count / 2]
         let docs = snapshot.liveDocuments
         let mb = Double(textBytes) / 1e6
         print(String(format: "documents %d, title+text %.1f MB, segments %d", docs, mb, snapshot.segments.count))
-        print(String(format: "build wall %.2f s (runs: %@), %.0f docs/s, %.1f MB/s, peak RSS %d MB", wall,
+        if !walls.isEmpty {
+            let wall = walls.sorted()[walls.count / 2]
+            print(String(format: "build wall %.2f s (runs: %@), %.0f docs/s, %.1f MB/s, peak RSS %d MB", wall,
                      walls.map { String(format: "%.2f", $0) }.joined(separator: " "), Double(docs) / wall, mb / wall,
                      (rss.max() ?? 0) / 1024))
+        }
         print(String(format: "index %.1f MB = %.2f× text; inverted (terms+postings+positions) %.1f MB = %.2f×; columns %.1f MB; stored %.1f MB",
                      Double(total) / 1e6, Double(total) / Double(textBytes), Double(inverted) / 1e6,
                      Double(inverted) / Double(textBytes), Double(bytes["values"] ?? 0) / 1e6,
