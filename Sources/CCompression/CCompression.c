@@ -61,3 +61,21 @@ int64_t talent_inflate(const uint8_t *src, size_t length, uint8_t *dst, size_t c
     if (uncompress(dst, &out, src, (uLong)length) != Z_OK) return -1;
     return (int64_t)out;
 }
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+void talent_release_free_memory(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+
+void talent_map_large_blocks(size_t bytes) {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, (int)bytes);
+#else
+    (void)bytes;
+#endif
+}

@@ -46,6 +46,7 @@ public final class IndexWriter: @unchecked Sendable {
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount, tagger: TermTagger? = nil,
                 fresh: Bool = false, purpose: String) throws {
         transaction = try IndexTransaction(directory: directory, schema: schema, purpose: purpose, fresh: fresh)
+        mapLargeBlocksApart()
         self.schema = schema
         self.analyzer = analyzer
         let n = max(1, threads)
@@ -271,6 +272,9 @@ private final class Worker: @unchecked Sendable {
         segments.append(info)
         builder = SegmentBuilder(schema: schema)
         tags?.forgetTerms()
+        // glibc keeps what a flush freed in this thread's arena; handed back, the process stays near its
+        // budget over a long build instead of near its highest point.
+        releaseFreeMemory()
     }
 }
 

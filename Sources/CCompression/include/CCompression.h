@@ -35,6 +35,14 @@ size_t talent_deflater_run(talent_deflater *deflater, const uint8_t *src, size_t
 /// Inflates into `dst`, which must hold exactly the original size; returns bytes written, or -1 on corrupt data.
 int64_t talent_inflate(const uint8_t *src, size_t length, uint8_t *dst, size_t capacity);
 
+/// Hands memory the allocator holds free back to the system (glibc's `malloc_trim`; nothing elsewhere).
+/// Index writers call it after a flush, so a long build stays at its budget instead of at its peak.
+void talent_release_free_memory(void);
+
+/// Makes the allocator map blocks of at least `bytes` on their own and unmap them when freed (glibc's
+/// `M_MMAP_THRESHOLD`, which otherwise rises to 32 MB after the first large free); nothing elsewhere.
+void talent_map_large_blocks(size_t bytes);
+
 #ifdef __cplusplus
 }
 #endif
