@@ -132,8 +132,9 @@ public final class OccupationClassifier {
     /// The engine's searcher over the occupations, built on first use.
     private func engineSearcher() throws -> Searcher {
         if let engine { return engine }
+        Self.removeAbandonedEngineFolders()
         let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("talent-occupations-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)").path
+            .appendingPathComponent("\(Self.engineFolderPrefix)\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let searcher: Searcher
         do {
@@ -157,6 +158,22 @@ public final class OccupationClassifier {
         try? FileManager.default.removeItem(atPath: directory)
         engine = searcher
         return searcher
+    }
+
+    static let engineFolderPrefix = "talent-occupations-"
+
+    /// Removes the engine folders of processes that died while building theirs (killed between creating the
+    /// folder and opening it): the folder's name carries its process id.
+    static func removeAbandonedEngineFolders() {
+        let fm = FileManager.default
+        let temporary = fm.temporaryDirectory
+        guard let names = try? fm.contentsOfDirectory(atPath: temporary.path) else { return }
+        for name in names where name.hasPrefix(engineFolderPrefix) {
+            guard let pid = Int32(name.dropFirst(engineFolderPrefix.count).prefix { $0.isNumber }), pid > 0,
+                  kill(pid, 0) == -1, errno == ESRCH
+            else { continue }
+            try? fm.removeItem(at: temporary.appendingPathComponent(name))
+        }
     }
 
     /// The score from which a match is trusted without review: a name or alias of three or more characters

@@ -185,6 +185,24 @@ struct OccupationClassifierTests {
         #expect(cleaned.employer.map { String(String.UnicodeScalarView($0)) } == ["鸿辉制衣"])
         #expect(OccupationTitle(folded: "招聘专员").employer.isEmpty)
     }
+
+    @Test func foldersLeftByKilledProcessesAreRemovedAndLiveOnesKept() throws {
+        let fm = FileManager.default
+        // A process id no process has now.
+        var dead: Int32 = 4_000_000
+        while kill(dead, 0) == 0 || errno != ESRCH { dead -= 1 }
+        let abandoned = fm.temporaryDirectory.appendingPathComponent("talent-occupations-\(dead)-\(UUID().uuidString)")
+        let live = fm.temporaryDirectory.appendingPathComponent("talent-occupations-\(getpid())-\(UUID().uuidString)")
+        for folder in [abandoned, live] {
+            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data("x".utf8).write(to: folder.appendingPathComponent("write.lock"))
+        }
+        defer { try? fm.removeItem(at: live) }
+        let classifier = try OccupationClassifier(analyzer: try Analyzer())
+        #expect(try classifier.classify("数控车工").first?.code == "6-18-01-01")
+        #expect(!fm.fileExists(atPath: abandoned.path))
+        #expect(fm.fileExists(atPath: live.path))
+    }
 }
 
 /// A fresh folder under the system's temporary directory, removed when `body` returns.
