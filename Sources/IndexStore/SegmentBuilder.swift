@@ -1,4 +1,5 @@
 import CCompression
+
 /// Collects documents in memory and writes them as one immutable segment.
 ///
 /// Feed it per document: ``addToken(field:units:position:)`` for every token of every text field, then
@@ -184,7 +185,8 @@ public func releaseFreeMemory() {
 
 /// Lets blocks of 1 MB or more (growing postings and column buffers) come from and go back to the system
 /// on their own. glibc otherwise serves them from its heap once the first one is freed, and a long build's
-/// heap fragments: 1M postings peaked at 348 MB with this off, 308 MB with it on, in the same run.
+/// heap fragments (1M postings, with `malloc_trim` after flushes: peak RSS 354 MB without it, 335 MB with it;
+/// docs/BENCHMARKS.md).
 public func mapLargeBlocksApart() {
     talent_map_large_blocks(1 << 20)
 }

@@ -67,16 +67,9 @@ struct AnalyzeBench: ParsableCommand {
                 var differing = 0
                 var tokens = 0
                 for text in texts {
-                    let a = try text.withUnsafeBufferPointer { bytes in
-                        var out: [Token] = []
-                        try reusing.forEachToken(utf8: bytes) { out.append(Token(term: $0.term, position: $0.position, start: $0.start, end: $0.end, kind: $0.kind, length: $0.length)) }
-                        return out
-                    }
-                    let b = try text.withUnsafeBufferPointer { bytes in
-                        var out: [Token] = []
-                        try whole.forEachToken(utf8: bytes) { out.append(Token(term: $0.term, position: $0.position, start: $0.start, end: $0.end, kind: $0.kind, length: $0.length)) }
-                        return out
-                    }
+                    let string = String(decoding: text, as: UTF8.self)
+                    let a = try reusing.analyze(string)
+                    let b = try whole.analyze(string)
                     tokens += b.count
                     if a != b {
                         differing += 1

@@ -1,4 +1,5 @@
-// zlib behind a plain C header: CRC-32 for index file footers, deflate for stored fields.
+// zlib behind a plain C header: CRC-32 for index file footers, deflate for stored fields; and the two
+// allocator settings an index build needs to keep its memory flat.
 #ifndef TALENT_CCOMPRESSION_H
 #define TALENT_CCOMPRESSION_H
 
