@@ -111,9 +111,9 @@ static inline int is_han(uint32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c
 
 // MARK: - Segmenting Han runs once
 
-// ICU's CJK dictionary engine is most of the cost of analysis, and job postings repeat their clauses
-// (岗位职责, 熟练使用, 有良好的沟通能力 …): about half of the Han characters of the real postings sit in a run of
-// Han characters seen earlier. A maximal Han run whose neighbours are hard word boundaries (ASCII, CJK and
+// ICU's CJK dictionary engine is the largest part of analysis (about a third of it on the real postings), and
+// postings repeat their clauses (岗位职责, 熟练使用, 有良好的沟通能力 …): with the bounds below, about a third of
+// the Han characters of the real descriptions sit in a run of Han characters seen earlier. A maximal Han run whose neighbours are hard word boundaries (ASCII, CJK and
 // general punctuation, or the text's edges) is segmented by ICU exactly as if it stood alone, so its
 // segments can be kept and reused. Everything else still goes through ICU in context; a test checks the
 // result equals one ICU pass over the whole text.

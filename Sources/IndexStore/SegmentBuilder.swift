@@ -184,7 +184,7 @@ public func releaseFreeMemory() {
 }
 
 /// Lets blocks of 1 MB or more (growing postings and column buffers) come from and go back to the system
-/// on their own. glibc otherwise serves them from its heap once the first one is freed, and a long build's
+/// on their own, for the rest of the process (a glibc setting, not a per-writer one). glibc otherwise serves them from its heap once the first one is freed, and a long build's
 /// heap fragments (1M postings, with `malloc_trim` after flushes: peak RSS 354 MB without it, 335 MB with it;
 /// docs/BENCHMARKS.md).
 public func mapLargeBlocksApart() {

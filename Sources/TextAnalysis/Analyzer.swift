@@ -59,8 +59,8 @@ public struct TokenView {
 /// analyses.
 public enum Segmentation: Sendable {
     /// Segments a run of Han characters between punctuation, spaces or Latin text once per session and
-    /// reuses its segments when the run comes again (postings repeat their clauses: about half of the Han
-    /// text of real postings). Memory is bounded (~8 MB per session, allocated on first use).
+    /// reuses its segments when the run comes again (postings repeat their clauses: about a third of the
+    /// Han text of real descriptions). Memory is bounded (~8 MB per session, allocated on first use).
     case reusingHanRuns
     /// One ICU pass over the whole text: the reference.
     case wholeText
