@@ -58,6 +58,18 @@ public struct ByteReader {
         }
     }
 
+    /// Moves past one vint without decoding it.
+    @inline(__always)
+    public mutating func skipVInt() throws(IndexError) {
+        let start = offset
+        while true {
+            guard offset < base.count, offset - start < 10 else { throw overrun() }
+            let b = base[offset]
+            offset += 1
+            if b < 0x80 { return }
+        }
+    }
+
     @inline(__always)
     public mutating func int() throws(IndexError) -> Int {
         let v = try vint()

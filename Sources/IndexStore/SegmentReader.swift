@@ -72,6 +72,12 @@ public final class SegmentReader: @unchecked Sendable {
         try terms.forEachTerm(field: field, body)
     }
 
+    /// For each needle (UTF-8 bytes), the terms of `field` longer than it that contain it, with their
+    /// document frequencies, in one pass over the field's dictionary.
+    public func terms(field: Int, containingAny needles: [[UInt8]]) throws(IndexError) -> [[(term: [UInt8], docFreq: Int)]] {
+        try terms.terms(field: field, containingAny: needles)
+    }
+
     /// The number of distinct terms in `field`.
     public func termCount(field: Int) -> Int { field < terms.fields.count ? terms.fields[field].termCount : 0 }
 

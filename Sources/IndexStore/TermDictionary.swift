@@ -219,6 +219,72 @@ final class TermDictionary: @unchecked Sendable {
         }
     }
 
+    /// For each needle, the terms of `field` longer than it that contain it, with their document frequencies,
+    /// in dictionary order.
+    ///
+    /// What ``forEachTerm(field:_:)`` and a substring test give, several times faster (sub-word expansion
+    /// reads a whole field's dictionary): one pass for all needles, each term rebuilt in place in one buffer,
+    /// only the part that could hold an occurrence the previous term did not have searched (an occurrence
+    /// inside the prefix both share was found before), and the entry's other numbers skipped, not decoded.
+    func terms(field: Int, containingAny needles: [[UInt8]]) throws(IndexError) -> [[(term: [UInt8], docFreq: Int)]] {
+        var found = [[(term: [UInt8], docFreq: Int)]](repeating: [], count: needles.count)
+        guard field < fields.count, !needles.isEmpty, !needles.contains(where: \.isEmpty) else { return found }
+        let index = fields[field]
+        var capacity = 256
+        var term = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { term.deallocate() }
+        // Where each needle first occurs in the current term, or -1.
+        var at = [Int](repeating: -1, count: needles.count)
+        for block in 0..<index.offsets.count {
+            let count = block == index.offsets.count - 1
+                ? index.termCount - block * TermDictionaryWriter.blockSize : TermDictionaryWriter.blockSize
+            var r = ByteReader(body, offset: index.offsets[block], file: file)
+            var length = 0
+            for _ in 0..<count {
+                let shared = try r.int()
+                let suffixLength = try r.int()
+                guard shared <= length else { throw .corrupt(file: file, reason: "bad shared prefix length") }
+                let suffix = try r.bytes(suffixLength)
+                if shared + suffixLength > capacity {
+                    capacity = max(capacity * 2, shared + suffixLength)
+                    let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                    grown.update(from: term, count: shared)
+                    term.deallocate()
+                    term = grown
+                }
+                for k in 0..<suffixLength { term[shared + k] = suffix[k] }
+                length = shared + suffixLength
+                let docFreq = try r.int()
+                // Postings and positions offsets, max frequency, min length: not needed here.
+                for _ in 0..<4 { try r.skipVInt() }
+                for (j, needle) in needles.enumerated() {
+                    let n = needle.count
+                    if at[j] < 0 || at[j] + n > shared {
+                        // The first occurrence, if any, ends past the shared prefix.
+                        at[j] = Self.firstOccurrence(of: needle, in: term, length: length, from: max(0, shared - n + 1))
+                    }
+                    if at[j] >= 0 && length > n {
+                        found[j].append((Array(UnsafeBufferPointer(start: term, count: length)), docFreq))
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    @inline(__always)
+    private static func firstOccurrence(of needle: [UInt8], in text: UnsafePointer<UInt8>, length: Int, from start: Int) -> Int {
+        needle.withUnsafeBufferPointer { needle in
+            let n = needle.count, first = needle[0]
+            var i = start
+            while i + n <= length {
+                if text[i] == first && memcmp(text + i, needle.baseAddress!, n) == 0 { return i }
+                i += 1
+            }
+            return -1
+        }
+    }
+
     private func scanBlock(field: Int, block: Int, count: Int,
                            _ visit: ([UInt8], TermInfo) throws(IndexError) -> Bool) throws(IndexError) {
         var r = ByteReader(body, offset: fields[field].offsets[block], file: file)

@@ -70,7 +70,12 @@ public final class Searcher {
     let session: AnalysisSession
     let schema: Schema
     let fieldStats: [FieldStats]
-    private var expansionCache: [String: [String]] = [:]
+    private var expansionCache: [ExpansionKey: [String]] = [:]
+
+    struct ExpansionKey: Hashable {
+        let field: Int
+        let term: String
+    }
     let scratch = ScoringScratch()
     private var lengths: LengthTables?
     /// Dictionary entries looked up during the current search, by segment, field and term: planning,
@@ -134,6 +139,7 @@ public final class Searcher {
 
     func plan(_ query: Query) throws -> QueryPlan {
         forgetTermInfos()
+        try prefetchExpansions(query)
         var p = QueryPlan()
         p.match = try node(query, fields: defaultFields, plan: &p) ?? .none
         return p
@@ -280,8 +286,7 @@ public final class Searcher {
             if p.negationDepth > 0 { p.inactiveUnits.insert(unit) }
             seen[term] = unit
             unitOfPosition[position] = unit
-            let expand = try expandable && options.subwordWeight > 0 && term.unicodeScalars.contains(where: \.properties.isIdeographic)
-                && (term.count > 1 || terms.count == 1) && exactCount(term, fields: fields) < expansionLimit
+            let expand = try expandsToLongerWords(term, wordCount: terms.count, expandable: expandable, fields: fields)
             for (f, w) in fields {
                 alternatives.append(.clause(p.add(ScoringClause(field: f, kind: .term(term), origin: "exact"), weight: w, unit: unit)))
                 guard expand else { continue }
@@ -403,24 +408,72 @@ public final class Searcher {
         return best
     }
 
+    /// Whether a word of a query text is looked up in longer dictionary words: a Chinese word typed on its own
+    /// or a single character typed alone (`expandable`: not a piece ICU cut a compound into, 编程 → 编 程 must
+    /// not find 工程), and not so common that its own postings suffice.
+    private func expandsToLongerWords(_ term: String, wordCount: Int, expandable: Bool, fields: [(Int, Double)]) throws -> Bool {
+        try expandable && options.subwordWeight > 0 && term.unicodeScalars.contains(where: \.properties.isIdeographic)
+            && (term.count > 1 || wordCount == 1) && exactCount(term, fields: fields) < expansionLimit
+    }
+
     /// Dictionary terms of `field` that contain `term` (not `term` itself), most frequent first.
     func expansions(field: Int, term: String) throws -> [String] {
-        let key = "\(field)\u{0}\(term)"
-        if let cached = expansionCache[key] { return cached }
-        let needle = Array(term.utf8)
-        var docFreq: [String: Int] = [:]
-        for segment in snapshot.segments {
-            try segment.forEachTerm(field: field) { bytes, info in
-                if bytes.count > needle.count, contains(bytes, needle) {
-                    docFreq[String(decoding: bytes, as: UTF8.self), default: 0] += info.docFreq
+        if let cached = expansionCache[ExpansionKey(field: field, term: term)] { return cached }
+        try findExpansions(field: field, terms: [term])
+        return expansionCache[ExpansionKey(field: field, term: term)] ?? []
+    }
+
+    /// Finds the expansions of every word of `query` that will need them, a pass over each field's
+    /// dictionaries for all words at once: a pass reads every term of every segment (tens of milliseconds on
+    /// an index of many segments), whatever the number of words it looks for. A word the plan ends up
+    /// expanding differently (lexicon terms joined across parts) is looked up on its own when needed.
+    private func prefetchExpansions(_ query: Query) throws {
+        guard options.subwordWeight > 0 else { return }
+        var wanted: [Int: Set<String>] = [:]
+        func visit(_ q: Query, _ fields: [(Int, Double)]) throws {
+            switch q {
+            case .text(let text), .phrase(let text):
+                let (terms, compounds) = try analyse(text)
+                if case .phrase = q, terms.count > 1 { return }
+                for (term, _) in terms
+                where try expandsToLongerWords(term, wordCount: terms.count, expandable: compounds.isEmpty, fields: fields) {
+                    for (f, _) in fields where expansionCache[ExpansionKey(field: f, term: term)] == nil {
+                        wanted[f, default: []].insert(term)
+                    }
                 }
-                return true
+            case .field(let name, let inner):
+                let field = Self.resolveField(name)
+                if let f = schema.fieldNumber(field) {
+                    try visit(inner, [(f, 1)])
+                } else if !schema.columns.contains(where: { $0.name == field }) {
+                    try visit(inner, fields)
+                }
+            case .not(let inner):
+                try visit(inner, fields)
+            case .and(let parts), .or(let parts), .group(let parts):
+                for part in parts { try visit(part, fields) }
+            case .range:
+                break
             }
         }
-        let result = docFreq.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            .prefix(options.maxSubwordExpansions).map(\.key)
-        expansionCache[key] = result
-        return result
+        try visit(query, defaultFields)
+        for (field, terms) in wanted.sorted(by: { $0.key < $1.key }) { try findExpansions(field: field, terms: terms.sorted()) }
+    }
+
+    /// Fills the expansion cache for `terms` of `field`.
+    private func findExpansions(field: Int, terms: [String]) throws {
+        let needles = terms.map { Array($0.utf8) }
+        var docFreqs = [[String: Int]](repeating: [:], count: terms.count)
+        for segment in snapshot.segments {
+            for (i, found) in try segment.terms(field: field, containingAny: needles).enumerated() {
+                for (bytes, df) in found { docFreqs[i][String(decoding: bytes, as: UTF8.self), default: 0] += df }
+            }
+        }
+        for (i, term) in terms.enumerated() {
+            expansionCache[ExpansionKey(field: field, term: term)] = docFreqs[i]
+                .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                .prefix(options.maxSubwordExpansions).map(\.key)
+        }
     }
 
     private func keywordNode(column: String, _ inner: Query) throws -> MatchNode? {
@@ -499,20 +552,4 @@ public enum SearchError: Error, CustomStringConvertible, Equatable {
         case .unknownFacet(let f, let known): return "cannot facet on \(f); choose one of \(known.joined(separator: ", "))"
         }
     }
-}
-
-@inline(__always)
-private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-    guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
-    var i = 0
-    let last = haystack.count - needle.count
-    while i <= last {
-        if haystack[i] == first {
-            var k = 1
-            while k < needle.count && haystack[i + k] == needle[k] { k += 1 }
-            if k == needle.count { return true }
-        }
-        i += 1
-    }
-    return false
 }

@@ -79,6 +79,40 @@ struct SegmentTests {
         }
     }
 
+    /// The one-pass search for terms containing several needles against `forEachTerm` and a plain substring
+    /// test: many blocks, shared prefixes that hold the needle or cut it, needles that are whole terms.
+    @Test func termsContainingNeedlesMatchAPlainScan() throws {
+        try TemporaryDirectory.with { dir in
+            var generator = SeededRandom(seed: 11)
+            let alphabet = Array("编程工具箱处理待数控机床焊工二保焊ab")
+            let builder = SegmentBuilder(schema: testSchema)
+            for doc in 0..<400 {
+                let words = (0..<8).map { _ in
+                    String((0..<(1 + Int(generator.next() % 6))).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+                }
+                add(TestDoc(id: "d\(doc)", title: words[0], body: words.joined(separator: " ")), to: builder)
+            }
+            let info = try builder.write(to: dir, name: "seg-1")
+            let r = try SegmentReader(directory: dir, info: info, schema: testSchema)
+            #expect(r.termCount(field: 1) > 1000)
+            let needles = ["编程", "程", "工具", "焊工", "二保焊", "a", "ab", "处理待", "b编", "编程工具箱处理", "没有"].map { Array($0.utf8) }
+            let found = try r.terms(field: 1, containingAny: needles)
+            for (j, needle) in needles.enumerated() {
+                var expected: [([UInt8], Int)] = []
+                try r.forEachTerm(field: 1) { term, info in
+                    if term.count > needle.count,
+                       (0...(term.count - needle.count)).contains(where: { Array(term[$0..<($0 + needle.count)]) == needle }) {
+                        expected.append((term, info.docFreq))
+                    }
+                    return true
+                }
+                #expect(found[j].map(\.term) == expected.map(\.0), "\(String(decoding: needle, as: UTF8.self))")
+                #expect(found[j].map(\.docFreq) == expected.map(\.1))
+            }
+            #expect(found[0].count > 10 && found[10].isEmpty)
+        }
+    }
+
     /// Many documents: full blocks, skips and random advance against a plain model.
     @Test func blockPostingsMatchAModelUnderRandomAdvance() throws {
         try TemporaryDirectory.with { dir in
