@@ -46,6 +46,18 @@ public struct Ingest {
         public var seconds = 0.0
         public var documents = 0
         public var committed = false
+        /// Segments of the index after the run.
+        public var segments = 0
+
+        /// Above this many segments, `talent index` suggests `talent optimize`: every search looks each word
+        /// up in every segment (1M postings in 65 segments: p50 2.6 ms, one segment 1.1 ms).
+        public static let manySegments = 16
+
+        /// A suggestion to merge the segments when there are many, or nil.
+        public var optimizeAdvice: String? {
+            guard segments > Self.manySegments else { return nil }
+            return "the index has \(segments) segments; `talent optimize` merges them into one, which makes searches faster (1M postings: about 2x)"
+        }
     }
 
     public struct Progress: Sendable {
@@ -230,6 +242,7 @@ public struct Ingest {
         }
         committed = true
         summary.documents = tx.manifest.liveDocuments
+        summary.segments = tx.manifest.segments.count
         summary.seconds = Date().timeIntervalSince(start)
         return summary
     }

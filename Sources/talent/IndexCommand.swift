@@ -92,6 +92,7 @@ extension Talent {
                     \(options.index): \(summary.documents) documents\(summary.committed ? "" : " (nothing to commit)")
                     """)
             }
+            if let advice = summary.optimizeAdvice { printError("note: \(advice)") }
             if summary.rejectedFiles > 0 {
                 printError("warning: \(summary.rejectedFiles) file(s) could not be read and were skipped")
             }
