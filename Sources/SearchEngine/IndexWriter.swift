@@ -263,7 +263,9 @@ private final class Worker: @unchecked Sendable {
         // A copy sized to its contents: handing over the collector's own buffer would make its next
         // `removeAll(keepingCapacity:)` allocate a fresh one as large as the most tags any document had, so
         // every stored list held that capacity until the flush (74 MB of 228 MB at the heap's peak).
-        if let tags { values[tags.tagger.column] = .keywords(Array(tags.values[...])) }
+        // `Array(tags.values[...])` is no copy (a slice over a whole array converts to it without one):
+        // `map` makes new storage of the list's size.
+        if let tags { values[tags.tagger.column] = .keywords(tags.values.map { $0 }) }
         builder.finishDocument(id: doc.id, stored: doc.stored, values: values)
     }
 

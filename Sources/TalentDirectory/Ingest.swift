@@ -115,7 +115,9 @@ public struct Ingest {
                 candidates.append((root, root))
             }
             for (path, display) in candidates.sorted(by: { $0.1 < $1.1 }) {
-                let attributes = try? fm.attributesOfItem(atPath: path)
+                // A link's target decides: its size and time tell whether the file changed (the link's own
+                // never change when the export it points to is rewritten).
+                let attributes = try? fm.attributesOfItem(atPath: URL(fileURLWithPath: path).resolvingSymlinksInPath().path)
                 if (attributes?[.type] as? FileAttributeType) == .typeDirectory { continue }
                 let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
                 let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0

@@ -219,14 +219,17 @@ public struct RecordReader: Sendable {
     /// A chunked reader over a large UTF-8 CSV file (its BOM skipped), or `nil` when the file is small or its
     /// first megabyte is not UTF-8 (GB18030 and UTF-16 files are decoded whole, with detection).
     static func utf8Stream(_ path: String, threshold: Int = streamingThreshold) throws -> CSVReader? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+        // The size of the file a link points to, not of the link.
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: resolved),
               let size = (attributes[.size] as? NSNumber)?.intValue, size >= threshold,
               let handle = FileHandle(forReadingAtPath: path) else { return nil }
         var first = [UInt8](handle.readData(ofLength: 1 << 20))
         if first.starts(with: [0xFF, 0xFE]) || first.starts(with: [0xFE, 0xFF]) { return nil }
         if first.starts(with: [0xEF, 0xBB, 0xBF]) { first.removeFirst(3) }
-        // The chunk may end inside a character: judge it without its last three bytes.
-        guard String(validating: first.dropLast(3), as: UTF8.self) != nil else { return nil }
+        // The chunk may end inside a character: judge it without its last character, whole or cut. (Dropping
+        // a fixed three bytes could cut the character before a cut one, and the file was then decoded whole.)
+        guard String(validating: first[..<Self.lastCharacterStart(first)], as: UTF8.self) != nil else { return nil }
         var pending: [UInt8]? = first
         return CSVReader(chunks: {
             if let chunk = pending {
@@ -236,6 +239,13 @@ public struct RecordReader: Sendable {
             let data = handle.readData(ofLength: 4 << 20)
             return data.isEmpty ? nil : [UInt8](data)
         })
+    }
+
+    /// Where the last character of UTF-8 `bytes` starts (its continuation bytes skipped back over, at most 3).
+    static func lastCharacterStart(_ bytes: [UInt8]) -> Int {
+        var i = bytes.count - 1
+        while i > 0 && bytes.count - i < 4 && bytes[i] & 0xC0 == 0x80 { i -= 1 }
+        return max(0, i)
     }
 
     // MARK: - CSV and TSV

@@ -104,10 +104,11 @@ func dumpContents(_ snapshot: IndexSnapshot, to path: String) throws {
             for (term, info) in terms {
                 let cursor = try segment.postings(info)
                 var entries: [String] = []
-                while true {
-                    let doc = try cursor.next()
-                    if doc == PostingsCursor.noMoreDocs { break }
-                    entries.append("\(segment.id(of: Int(doc))):\(try cursor.positions())")
+                // A cursor starts on its first document; deleted documents' postings are not the index's.
+                while cursor.doc != PostingsCursor.noMoreDocs {
+                    let doc = Int(cursor.doc)
+                    if !segment.isDeleted(doc) { entries.append("\(segment.id(of: doc)):\(try cursor.positions())") }
+                    try cursor.next()
                 }
                 postings["term \(field) \(String(decoding: term, as: UTF8.self))", default: []] += entries
             }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TalentDirectory
@@ -95,6 +96,25 @@ struct StreamedFileTests {
             #expect(streamed.0 == whole.0)
             #expect(streamed.1 == whole.1)
             #expect(streamed.1.count == 6)
+        }
+    }
+
+    /// Whatever character the first megabyte ends in, and through a symbolic link, a large UTF-8 file streams.
+    @Test func largeUTF8FilesStreamWhereverTheFirstChunkEnds() throws {
+        try TemporaryDirectory.with { dir in
+            for pad in 0..<3 {
+                let path = dir + "/big-\(pad).csv"
+                let text = "职位\n" + String(repeating: "a", count: pad) + String(repeating: "焊", count: 400_000) + "\n"
+                try text.write(toFile: path, atomically: false, encoding: .utf8)
+                #expect(try RecordReader.utf8Stream(path, threshold: 1 << 20) != nil, "pad \(pad)")
+                let link = dir + "/link-\(pad).csv"
+                try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+                #expect(try RecordReader.utf8Stream(link, threshold: 1 << 20) != nil, "link, pad \(pad)")
+            }
+            #expect(RecordReader.lastCharacterStart(Array("ab焊".utf8)) == 2)
+            #expect(RecordReader.lastCharacterStart(Array("ab焊".utf8).dropLast()) == 2)
+            #expect(RecordReader.lastCharacterStart(Array("ab".utf8)) == 1)
+            #expect(RecordReader.lastCharacterStart([]) == 0)
         }
     }
 }
