@@ -71,6 +71,8 @@ public final class Searcher {
     let schema: Schema
     let fieldStats: [FieldStats]
     private var expansionCache: [ExpansionKey: [String]] = [:]
+    /// Passes over a field's dictionaries for sub-word expansion so far (tests count them).
+    private(set) var dictionaryPasses = 0
 
     struct ExpansionKey: Hashable {
         let field: Int
@@ -131,7 +133,7 @@ public final class Searcher {
         }
     }
 
-    private var defaultFields: [(Int, Double)] {
+    var defaultFields: [(Int, Double)] {
         schema.textFields.enumerated().compactMap { i, name in
             options.fieldWeights[name].flatMap { $0 > 0 ? (i, $0) : nil }
         }
@@ -425,8 +427,8 @@ public final class Searcher {
 
     /// Finds the expansions of every word of `query` that will need them, a pass over each field's
     /// dictionaries for all words at once: a pass reads every term of every segment (tens of milliseconds on
-    /// an index of many segments), whatever the number of words it looks for. A word the plan ends up
-    /// expanding differently (lexicon terms joined across parts) is looked up on its own when needed.
+    /// an index of many segments), whatever the number of words it looks for. The query is walked as `node`
+    /// walks it; a word the plan still asks about (it never should) is looked up on its own.
     private func prefetchExpansions(_ query: Query) throws {
         guard options.subwordWeight > 0 else { return }
         var wanted: [Int: Set<String>] = [:]
@@ -450,7 +452,10 @@ public final class Searcher {
                 }
             case .not(let inner):
                 try visit(inner, fields)
-            case .and(let parts), .or(let parts), .group(let parts):
+            case .and(let parts), .group(let parts):
+                // As `combine` sees them: words that spell a lexicon term together are one text.
+                for part in try joiningLexiconTerms(parts) { try visit(part, fields) }
+            case .or(let parts):
                 for part in parts { try visit(part, fields) }
             case .range:
                 break
@@ -463,6 +468,7 @@ public final class Searcher {
     /// Fills the expansion cache for `terms` of `field`.
     private func findExpansions(field: Int, terms: [String]) throws {
         let needles = terms.map { Array($0.utf8) }
+        dictionaryPasses += 1
         var docFreqs = [[String: Int]](repeating: [:], count: terms.count)
         for segment in snapshot.segments {
             for (i, found) in try segment.terms(field: field, containingAny: needles).enumerated() {

@@ -221,6 +221,24 @@ struct SearcherTests {
         }
     }
 
+    /// The words of a query share one pass over each field's dictionaries, and a searcher remembers it.
+    @Test func oneDictionaryPassPerFieldForAllOfAQuerysWords() throws {
+        try TemporaryDirectory.with { dir in
+            let snapshot = try buildIndex(dir, [[
+                Posting(id: "longer", title: "仓库", body: "整理工具箱"),
+                Posting(id: "pending", title: "文员", body: "负责待处理订单"),
+            ], [
+                Posting(id: "none", title: "焊工", body: "二保焊"),
+            ]])
+            let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer())
+            let hits = try searcher.search(try QueryParser().parse("工具 处理")).hits.map(\.id)
+            #expect(Set(hits) == ["longer", "pending"])
+            #expect(searcher.dictionaryPasses == searcher.defaultFields.count)
+            _ = try searcher.search(try QueryParser().parse("处理 工具"))
+            #expect(searcher.dictionaryPasses == searcher.defaultFields.count)
+        }
+    }
+
     @Test func foldedQueriesFieldsRangesAndFacets() throws {
         try TemporaryDirectory.with { dir in
             let snapshot = try buildIndex(dir, [[
