@@ -26,6 +26,11 @@ struct OccupationAliases {
     private(set) var forms: [Form] = []
     /// Forms by their (first) part.
     private var byFirstPart: [[Unicode.Scalar]: [Int]] = [:]
+    /// Forms by the hash of their first part, and the hashes of every prefix of a first part: `matches`
+    /// extends a candidate one character at a time with a rolling hash, and stops as soon as no first part
+    /// starts that way, instead of making and hashing an array per candidate (~34 allocations per title).
+    private var byFirstPartHash: [UInt64: [Int]] = [:]
+    private var prefixHashes: Set<UInt64> = []
     private var maxPartLength = 0
     /// Characters a `*` may stand for.
     static let maxGap = 6
@@ -59,7 +64,20 @@ struct OccupationAliases {
     private mutating func append(_ form: Form) {
         forms.append(form)
         byFirstPart[form.parts[0], default: []].append(forms.count - 1)
+        var h = Self.hashSeed
+        for c in form.parts[0] {
+            h = Self.extend(h, c)
+            prefixHashes.insert(h)
+        }
+        byFirstPartHash[h, default: []].append(forms.count - 1)
         maxPartLength = max(maxPartLength, form.parts.map(\.count).max() ?? 0)
+    }
+
+    private static let hashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always)
+    private static func extend(_ h: UInt64, _ c: Unicode.Scalar) -> UInt64 {
+        (h ^ UInt64(c.value)) &* 0x0000_0100_0000_01b3
     }
 
     /// Role words that name no field on their own.
@@ -117,11 +135,16 @@ struct OccupationAliases {
         for start in 0..<n {
             // A Latin form cannot start inside a Latin word.
             let startsInWord = start > 0 && OccupationTitle.isWordChar(segment[start - 1]) && OccupationTitle.isWordChar(segment[start])
+            var h = Self.hashSeed
             for length in 1...min(maxPartLength, n - start) {
-                guard let candidates = byFirstPart[Array(segment[start..<(start + length)])] else { continue }
+                h = Self.extend(h, segment[start + length - 1])
+                guard prefixHashes.contains(h) else { break }
+                guard let candidates = byFirstPartHash[h] else { continue }
                 let end = start + length
                 for f in candidates {
                     let form = forms[f]
+                    // Another first part with the same hash.
+                    guard form.parts[0].count == length, form.parts[0].elementsEqual(segment[start..<end]) else { continue }
                     if startsInWord && OccupationTitle.isWordChar(form.parts[0][0]) { continue }
                     guard let last = matchRest(form.parts, in: segment, from: end) else { continue }
                     if last < n && OccupationTitle.isWordChar(segment[last]) && OccupationTitle.isWordChar(segment[last - 1]) { continue }
