@@ -39,6 +39,38 @@ public enum ColumnValue: Equatable, Sendable {
 struct DocValuesWriter {
     private(set) var body = ByteWriter(capacity: 1 << 16)
     private var directory: [(String, Int)] = []
+    /// Bytes already handed out by `drain()`: the body continues after them.
+    private var drained = 0
+
+    /// Where the next byte goes in the whole body.
+    private var position: Int { drained + body.count }
+
+    /// Hands out the body written so far, so a merge streams a large values file instead of holding it.
+    mutating func drain() -> [UInt8] {
+        let bytes = body.bytes
+        drained += bytes.count
+        body.bytes.removeAll(keepingCapacity: true)
+        return bytes
+    }
+
+    /// Starts a column or section `name` at the current position.
+    mutating func begin(_ name: String) { directory.append((name, position)) }
+
+    /// Writes a dictionary of `count` strings, string `i` being `string(i)` (UTF-8, in ascending order).
+    mutating func dictionary(count: Int, _ string: (Int) -> UnsafeRawBufferPointer) {
+        body.vint(count)
+        var offset: UInt32 = 0
+        body.u32(0)
+        for i in 0..<count {
+            offset += UInt32(string(i).count)
+            body.u32(offset)
+        }
+        for i in 0..<count { body.append(string(i)) }
+    }
+
+    mutating func u32(_ v: UInt32) { body.u32(v) }
+    mutating func u16(_ v: UInt16) { body.u16(v) }
+    mutating func u64(_ v: UInt64) { body.u64(v) }
 
     private mutating func dictionary(_ values: [String]) {
         body.vint(values.count)
@@ -52,7 +84,7 @@ struct DocValuesWriter {
     }
 
     mutating func ids(_ ids: [String]) {
-        directory.append(("\u{0}ids", body.count))
+        begin("\u{0}ids")
         // Ties (an id added twice to one segment, the earlier copy deleted) keep document order, so the
         // last ordinal of an id is its newest document.
         let order = ids.indices.sorted { a, b in
@@ -68,7 +100,7 @@ struct DocValuesWriter {
     }
 
     mutating func keyword(name: String, values: [String?]) {
-        directory.append((name, body.count))
+        begin(name)
         let unique = Array(Set(values.compactMap { $0 })).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var ordinal: [String: UInt32] = [:]
         for (i, v) in unique.enumerated() { ordinal[v] = UInt32(i) }
@@ -77,7 +109,7 @@ struct DocValuesWriter {
     }
 
     mutating func keywords(name: String, values: [[String]]) {
-        directory.append((name, body.count))
+        begin(name)
         let unique = Array(Set(values.joined())).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var ordinal: [String: UInt32] = [:]
         for (i, v) in unique.enumerated() { ordinal[v] = UInt32(i) }
@@ -92,7 +124,7 @@ struct DocValuesWriter {
     }
 
     mutating func int(name: String, values: [Int64?]) {
-        directory.append((name, body.count))
+        begin(name)
         for v in values { body.u64(UInt64(bitPattern: v ?? Int64.min)) }
     }
 
@@ -109,12 +141,13 @@ struct DocValuesWriter {
     }
 
     mutating func norms(field: Int, values: [UInt16]) {
-        directory.append(("\u{0}norms\(field)", body.count))
+        begin("\u{0}norms\(field)")
         for v in values { body.u16(v) }
     }
 
+    /// The rest of the body (after what `drain()` handed out): the directory and its offset.
     mutating func finish() -> [UInt8] {
-        let offset = body.count
+        let offset = position
         body.vint(directory.count)
         for (name, at) in directory {
             body.string(name)
@@ -221,8 +254,8 @@ public enum Column: @unchecked Sendable {
 /// Reads a `.vals` body.
 final class DocValuesReader: @unchecked Sendable {
     let ids: ValueDictionary
-    private let docOfOrdinal: UnsafeRawBufferPointer
-    private let ordinalOfDoc: UnsafeRawBufferPointer
+    let docOfOrdinal: UnsafeRawBufferPointer
+    let ordinalOfDoc: UnsafeRawBufferPointer
     let columns: [String: Column]
     let norms: [UnsafeRawBufferPointer]
 

@@ -528,26 +528,7 @@ public final class PostingsCursor {
         }
         let base = positionsFile.baseAddress!
         let size = positionsFile.count
-        var o = posOffset
-        if posIndex < index {
-            // Skip the positions of the documents before the current one: count the vints' last bytes (below
-            // 0x80), eight bytes at a time while the word holds fewer than are left to skip.
-            var n = 0
-            for j in posIndex..<index { n += Int(freqs[j]) }
-            while o + 8 <= size {
-                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: o, as: UInt64.self))
-                let ends = (~word & 0x8080_8080_8080_8080).nonzeroBitCount
-                if ends >= n { break }
-                n -= ends
-                o += 8
-            }
-            while n > 0 {
-                guard o < size else { throw corrupt(o) }
-                if base.load(fromByteOffset: o, as: UInt8.self) < 0x80 { n -= 1 }
-                o += 1
-            }
-            posIndex = index
-        }
+        var o = try currentPositionsStart()
         let n = Int(freqs[index])
         if n > positionCapacity || positionBuffer == nil {
             positionBuffer?.deallocate()
@@ -565,6 +546,54 @@ public final class PostingsCursor {
         posIndex = index + 1
         cachedPositionsDoc = doc
         return UnsafeBufferPointer(start: positionBuffer, count: n)
+    }
+
+    /// The positions of the current document as stored (delta-coded vints), for a merge to copy without
+    /// decoding. Valid while the index is open.
+    func encodedPositions() throws(IndexError) -> UnsafeRawBufferPointer {
+        let start = try currentPositionsStart()
+        let end = try skipPositions(Int(freqs[index]), from: start)
+        posOffset = end
+        posIndex = index + 1
+        cachedPositionsDoc = UInt32.max
+        return UnsafeRawBufferPointer(rebasing: positionsFile[start..<end])
+    }
+
+    /// Where the current document's positions start, moving past those of the documents before it.
+    private func currentPositionsStart() throws(IndexError) -> Int {
+        if posIndex == index + 1 {
+            // Read already: start over from the block's first document.
+            posOffset = blockPosStart[block]
+            posIndex = 0
+        }
+        if posIndex < index {
+            var n = 0
+            for j in posIndex..<index { n += Int(freqs[j]) }
+            posOffset = try skipPositions(n, from: posOffset)
+            posIndex = index
+        }
+        return posOffset
+    }
+
+    /// The offset after `n` position vints starting at `from`: counts the vints' last bytes (below 0x80), eight
+    /// bytes at a time while the word holds fewer than are left to skip.
+    private func skipPositions(_ n: Int, from: Int) throws(IndexError) -> Int {
+        let base = positionsFile.baseAddress!
+        let size = positionsFile.count
+        var n = n, o = from
+        while o + 8 <= size {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: o, as: UInt64.self))
+            let ends = (~word & 0x8080_8080_8080_8080).nonzeroBitCount
+            if ends >= n { break }
+            n -= ends
+            o += 8
+        }
+        while n > 0 {
+            guard o < size else { throw corrupt(o) }
+            if base.load(fromByteOffset: o, as: UInt8.self) < 0x80 { n -= 1 }
+            o += 1
+        }
+        return o
     }
 
     /// The positions of the term in the current document.

@@ -52,6 +52,20 @@ final class SegmentOutput {
         try storedFile().append(stored.drain())
     }
 
+    private var openValuesFile: IndexFileWriter?
+
+    private func valuesFile() throws(IndexError) -> IndexFileWriter {
+        if let f = openValuesFile { return f }
+        let f = try IndexFileWriter(path: directory + "/" + info.fileName(.values), kind: .values)
+        openValuesFile = f
+        return f
+    }
+
+    /// Writes the columns finished so far (a merge calls this between columns to bound its memory).
+    func streamValues(_ values: inout DocValuesWriter) throws(IndexError) {
+        try valuesFile().append(values.drain())
+    }
+
     /// Writes the remaining files and returns the segment's manifest entry.
     func finish(stored: inout StoredFieldsWriter, values: inout DocValuesWriter, deletions: Deletions?) throws(IndexError) -> SegmentInfo {
         try postingsFile.append(postings.bytes)
@@ -63,7 +77,7 @@ final class SegmentOutput {
         let storedFile = try self.storedFile()
         try storedFile.append(stored.finish())
         info.bytes["stored"] = try storedFile.finish()
-        let valuesFile = try IndexFileWriter(path: directory + "/" + info.fileName(.values), kind: .values)
+        let valuesFile = try self.valuesFile()
         try valuesFile.append(values.finish())
         info.bytes["values"] = try valuesFile.finish()
         if let deletions, deletions.count > 0 {

@@ -4,12 +4,12 @@ public final class SegmentReader: @unchecked Sendable {
     public let info: SegmentInfo
     public let schema: Schema
     let directory: String
-    private let files: [FileFormat.Kind: MappedFile]
-    private let terms: TermDictionary
+    let files: [FileFormat.Kind: MappedFile]
+    let terms: TermDictionary
     private let postings: UnsafeRawBufferPointer
     private let positions: UnsafeRawBufferPointer
-    private let stored: StoredFieldsReader
-    private let values: DocValuesReader
+    let stored: StoredFieldsReader
+    let values: DocValuesReader
     public let deletions: Deletions?
 
     public init(directory: String, info: SegmentInfo, schema: Schema) throws(IndexError) {
@@ -101,6 +101,11 @@ public final class SegmentReader: @unchecked Sendable {
     /// in its resident set.
     public func releasePages() {
         for file in files.values { file.releasePages() }
+    }
+
+    /// `releasePages()` for the files of `kinds` only.
+    func releasePages(of kinds: [FileFormat.Kind]) {
+        for kind in kinds { files[kind]?.releasePages() }
     }
 
     /// Paths of the segment's files.

@@ -52,6 +52,21 @@ struct StoredFieldsWriter {
         pendingDocs = 0
     }
 
+    /// Whether a whole compressed chunk can be appended as it is: no documents wait for a chunk of their own.
+    var isAtChunkBoundary: Bool { pendingDocs == 0 }
+
+    /// Appends a full chunk of another segment without inflating it (a merge copying a segment whose
+    /// documents all live). Only at a chunk boundary, and only chunks of `chunkDocs` documents: readers find a
+    /// document's chunk by division.
+    mutating func appendChunk(_ chunk: StoredFieldsReader.Chunk) {
+        precondition(pendingDocs == 0 && chunk.docs == Self.chunkDocs)
+        offsets.append(UInt64(drained + body.count))
+        body.vint(chunk.docs)
+        body.vint(chunk.rawLength)
+        body.vint(chunk.compressed.count)
+        body.append(chunk.compressed)
+    }
+
     /// Hands out the finished chunks so far, so a large merge streams them to its file.
     mutating func drain() -> [UInt8] {
         let bytes = body.bytes
@@ -112,23 +127,47 @@ final class StoredFieldsReader: @unchecked Sendable {
         }
     }
 
-    /// The stored bytes of document `doc`.
-    func document(_ doc: Int) throws(IndexError) -> [UInt8] {
-        let chunk = doc / chunkDocs
-        guard chunk < chunks else { throw .corrupt(file: file, reason: "document \(doc) beyond the stored fields") }
+    /// One compressed chunk as stored.
+    struct Chunk {
+        let docs: Int
+        let rawLength: Int
+        let compressed: UnsafeRawBufferPointer
+    }
+
+    var chunkCount: Int { chunks }
+    var documentsPerChunk: Int { chunkDocs }
+
+    /// Chunk `chunk` as stored, header checked.
+    func chunk(_ chunk: Int) throws(IndexError) -> Chunk {
+        guard chunk < chunks else { throw .corrupt(file: file, reason: "chunk \(chunk) beyond the stored fields") }
         var ir = ByteReader(body, offset: indexOffset + chunk * 8, file: file)
         var r = ByteReader(body, offset: Int(try ir.u64()), file: file)
         let docs = try r.int()
         let rawLength = try r.int()
         let compressedLength = try r.int()
         let compressed = try r.bytes(compressedLength)
-        guard doc % chunkDocs < docs, rawLength < 1 << 30 else { throw .corrupt(file: file, reason: "bad chunk header") }
-        var raw = [UInt8](repeating: 0, count: rawLength)
+        guard docs >= 1, docs <= chunkDocs, rawLength < 1 << 30 else { throw .corrupt(file: file, reason: "bad chunk header") }
+        return Chunk(docs: docs, rawLength: rawLength, compressed: compressed)
+    }
+
+    /// The documents of chunk `chunk`, inflated once: `(vint length, bytes)` per document.
+    func inflatedChunk(_ chunk: Int) throws(IndexError) -> (docs: Int, raw: [UInt8]) {
+        let c = try self.chunk(chunk)
+        var raw = [UInt8](repeating: 0, count: c.rawLength)
         let n = raw.withUnsafeMutableBufferPointer { dst in
-            talent_inflate(compressed.baseAddress!.assumingMemoryBound(to: UInt8.self), compressed.count,
+            talent_inflate(c.compressed.baseAddress!.assumingMemoryBound(to: UInt8.self), c.compressed.count,
                            dst.baseAddress!, dst.count)
         }
-        guard n == rawLength else { throw .corrupt(file: file, reason: "stored chunk \(chunk) does not inflate") }
+        guard n == c.rawLength else { throw .corrupt(file: file, reason: "stored chunk \(chunk) does not inflate") }
+        return (c.docs, raw)
+    }
+
+    /// The stored bytes of document `doc`.
+    func document(_ doc: Int) throws(IndexError) -> [UInt8] {
+        let chunk = doc / chunkDocs
+        guard chunk < chunks else { throw .corrupt(file: file, reason: "document \(doc) beyond the stored fields") }
+        let (docs, raw) = try inflatedChunk(chunk)
+        guard doc % chunkDocs < docs else { throw .corrupt(file: file, reason: "bad chunk header") }
         let result = raw.withUnsafeBytes { all in
             Result { () throws(IndexError) -> [UInt8] in
                 var d = ByteReader(all, file: file)

@@ -307,3 +307,55 @@ final class TermDictionary: @unchecked Sendable {
         }
     }
 }
+
+/// Steps through the terms of one field in order, one at a time: what a merge of many segments needs to hold
+/// per segment (one term and a read position), where ``TermDictionary/forEachTerm(field:_:)`` would make
+/// it keep every term of every segment to interleave them.
+struct TermIterator {
+    private let dictionary: TermDictionary
+    private let field: Int
+    private var block = -1
+    private var left = 0
+    private var reader: ByteReader
+    private var postings = 0
+    private var positions = 0
+    /// The current term's UTF-8 bytes (valid after `next()` returned true).
+    private(set) var term: [UInt8] = []
+    private(set) var info = TermInfo(docFreq: 0, postingsOffset: 0, positionsOffset: 0, maxFreq: 0, minNorm: 0)
+
+    init(_ dictionary: TermDictionary, field: Int) {
+        self.dictionary = dictionary
+        self.field = field
+        reader = ByteReader(dictionary.body, file: dictionary.file)
+    }
+
+    /// Moves to the next term; false past the last.
+    mutating func next() throws(IndexError) -> Bool {
+        guard field < dictionary.fields.count else { return false }
+        let index = dictionary.fields[field]
+        if left == 0 {
+            block += 1
+            guard block < index.offsets.count else { return false }
+            left = block == index.offsets.count - 1
+                ? index.termCount - block * TermDictionaryWriter.blockSize : TermDictionaryWriter.blockSize
+            guard left > 0 else { return false }
+            reader.offset = index.offsets[block]
+            term.removeAll(keepingCapacity: true)
+            postings = 0
+            positions = 0
+        }
+        let shared = try reader.int()
+        let suffix = try reader.int()
+        guard shared <= term.count else { throw .corrupt(file: dictionary.file, reason: "bad shared prefix length") }
+        term.removeSubrange(shared...)
+        term.append(contentsOf: try reader.bytes(suffix))
+        let df = try reader.int()
+        postings += try reader.int()
+        positions += try reader.int()
+        let maxFreq = try reader.int()
+        let minNorm = try reader.int()
+        info = TermInfo(docFreq: df, postingsOffset: postings, positionsOffset: positions, maxFreq: maxFreq, minNorm: minNorm)
+        left -= 1
+        return true
+    }
+}

@@ -199,3 +199,123 @@ struct SegmentTests {
     }
 }
 
+
+/// Random segments (sizes that do and do not fill whole stored chunks, shared and private terms, missing
+/// values, some segments wholly deleted) merged into one: every live document keeps its stored bytes, columns,
+/// lengths and every term's postings and positions, under a new number that follows segment order.
+struct MergeTests {
+    struct Doc {
+        var id: String
+        var fields: [[String]]
+        var stored: [UInt8]
+        var region: String?
+        var skills: [String]
+        var salary: Int64?
+    }
+
+    @Test(arguments: 0..<16)
+    func mergedSegmentHoldsExactlyTheLiveDocuments(seed: Int) throws {
+        var rng = SeededRandom(seed: UInt64(seed) &* 7919 &+ 13)
+        let vocabulary = (0..<40).map { "w\($0)" } + ["数控", "焊工", "CNC", "plc"]
+        try TemporaryDirectory.with { dir in
+            let tx = try IndexTransaction(directory: dir, schema: testSchema, purpose: "test")
+            var docs: [Doc] = []
+            var segmentOf: [String: Int] = [:]
+            let segmentCount = Int.random(in: 1...6, using: &rng)
+            for s in 0..<segmentCount {
+                let b = SegmentBuilder(schema: testSchema)
+                let size = [16, 64, 1, 47, Int.random(in: 1...120, using: &rng)][Int.random(in: 0..<5, using: &rng)]
+                for _ in 0..<size {
+                    let id = "d\(docs.count)-\(Int.random(in: 0..<1000, using: &rng))"
+                    var fields: [[String]] = []
+                    for f in 0..<2 {
+                        let n = Int.random(in: 0...(f == 0 ? 4 : 30), using: &rng)
+                        var words = (0..<n).map { _ in vocabulary.randomElement(using: &rng)! }
+                        if Int.random(in: 0..<4, using: &rng) == 0 { words.append("only\(docs.count)") }
+                        fields.append(words)
+                    }
+                    let stored = (0..<Int.random(in: 0..<300, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                    let skills = (0..<Int.random(in: 0...3, using: &rng)).map { _ in "s\(Int.random(in: 0..<9, using: &rng))" }
+                    let doc = Doc(id: id, fields: fields, stored: stored,
+                                  region: Bool.random(using: &rng) ? "r\(Int.random(in: 0..<6, using: &rng))" : nil,
+                                  skills: skills,
+                                  salary: Bool.random(using: &rng) ? Int64.random(in: -5...90_000, using: &rng) : nil)
+                    for (field, words) in fields.enumerated() {
+                        for (position, term) in words.enumerated() {
+                            Array(term.utf16).withUnsafeBufferPointer { _ = b.addToken(field: field, units: $0, position: position) }
+                        }
+                    }
+                    b.finishDocument(id: id, stored: stored, values: [.keyword(doc.region), .keywords(skills), .int(doc.salary)])
+                    docs.append(doc)
+                    segmentOf[id] = s
+                }
+                // A document whose values no live document shares: deleted below, its values must go too.
+                let doomed = Doc(id: "doomed\(s)", fields: [["w1"], ["doomed\(s)"]], stored: [1], region: "dead\(s)",
+                                 skills: ["dead"], salary: 1)
+                Array("w1".utf16).withUnsafeBufferPointer { _ = b.addToken(field: 0, units: $0, position: 0) }
+                Array("doomed\(s)".utf16).withUnsafeBufferPointer { _ = b.addToken(field: 1, units: $0, position: 0) }
+                b.finishDocument(id: doomed.id, stored: doomed.stored, values: [.keyword("dead\(s)"), .keywords(["dead"]), .int(1)])
+                docs.append(doomed)
+                segmentOf[doomed.id] = s
+                try tx.addSegment(try b.write(to: dir, name: tx.newSegmentName()))
+            }
+            // Delete a random share per segment (none, a few, a quarter), now and then every document of one.
+            let wiped = Int.random(in: 0..<(2 * segmentCount), using: &rng)
+            let rates = (0..<segmentCount).map { _ in [0, 40, 4].randomElement(using: &rng)! }
+            let deleted = Set(docs.filter { doc in
+                let s = segmentOf[doc.id]!
+                return s == wiped || doc.id.hasPrefix("doomed") || (rates[s] > 0 && Int.random(in: 0..<rates[s], using: &rng) == 0)
+            }.map(\.id))
+            #expect(tx.delete(ids: deleted) == deleted.count)
+            try tx.commit()
+
+            let tx2 = try IndexTransaction(directory: dir, schema: testSchema, purpose: "test")
+            let readers = tx2.manifest.segments.map { tx2.reader(for: $0.name)! }
+            let live = docs.filter { !deleted.contains($0.id) }
+            let merged = try SegmentMerger.merge(readers, schema: testSchema, into: dir, name: tx2.newSegmentName())
+            guard let merged else {
+                #expect(live.isEmpty)
+                return
+            }
+            try tx2.replaceAllSegments(with: merged)
+            try tx2.commit()
+            #expect(try IndexChecker.check(dir).documents == live.count)
+            let r = try #require(try IndexSnapshot(directory: dir).segments.first)
+            #expect(r.maxDoc == live.count)
+            // Live documents keep their order.
+            for (newDoc, doc) in live.enumerated() {
+                #expect(r.id(of: newDoc) == doc.id)
+                #expect(r.doc(forID: doc.id) == newDoc)
+                #expect(try r.storedDocument(newDoc) == doc.stored)
+                #expect(r.column("region")?.strings(newDoc) == (doc.region.map { [$0] } ?? []))
+                #expect(r.column("skills")?.strings(newDoc) == doc.skills)
+                #expect(r.column("salary")?.int(newDoc) == doc.salary)
+                for f in 0..<2 { #expect(r.norm(field: f, doc: newDoc) == doc.fields[f].count) }
+            }
+            for f in 0..<2 {
+                var expected: [String: [(UInt32, UInt32, [UInt32])]] = [:]
+                for (newDoc, doc) in live.enumerated() {
+                    var positions: [String: [UInt32]] = [:]
+                    for (p, term) in doc.fields[f].enumerated() { positions[term, default: []].append(UInt32(p)) }
+                    for (term, list) in positions { expected[term, default: []].append((UInt32(newDoc), UInt32(list.count), list)) }
+                }
+                var seen = 0
+                try r.forEachTerm(field: f) { term, _ in
+                    seen += 1
+                    return true
+                }
+                #expect(seen == expected.count)
+                for (term, want) in expected {
+                    let got = try postings(r, f, term)
+                    #expect(got.map(\.0) == want.map(\.0), "\(term)")
+                    #expect(got.map(\.1) == want.map(\.1), "\(term)")
+                    #expect(got.map(\.2) == want.map(\.2), "\(term)")
+                }
+            }
+            // The dictionaries hold only values live documents use.
+            let regions = Set(live.compactMap(\.region))
+            #expect(r.column("region")?.dictionary?.count == regions.count)
+            #expect(r.column("skills")?.dictionary?.count == Set(live.flatMap(\.skills)).count)
+        }
+    }
+}
