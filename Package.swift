@@ -122,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TalentDirectoryTests",
-            dependencies: ["TalentDirectory", "TestSupport"]
+            dependencies: ["TalentDirectory", "IndexStore", "TestSupport"]
         ),
         // Runs the built `talent` executable: durability under SIGKILL, locking, bad input, exit codes.
         .testTarget(

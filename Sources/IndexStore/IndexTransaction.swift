@@ -158,6 +158,20 @@ public final class IndexTransaction: @unchecked Sendable {
         if let merged { readers[merged.name] = try SegmentReader(directory: directory, info: merged, schema: manifest.schema) }
     }
 
+    /// Puts `merged` (already written from segments `names`, e.g. by ``SegmentMerger``) where the first of
+    /// them was, and drops them; `nil` when the merge left no document.
+    public func replaceSegments(_ names: [String], with merged: SegmentInfo?) throws(IndexError) {
+        let replaced = Set(names)
+        precondition(replaced.isDisjoint(with: changedDeletions.keys), "merge segments with committed deletions only")
+        guard let first = manifest.segments.firstIndex(where: { replaced.contains($0.name) }) else { return }
+        manifest.segments.removeAll { replaced.contains($0.name) }
+        for name in names { readers[name] = nil }
+        if let merged {
+            manifest.segments.insert(merged, at: first)
+            readers[merged.name] = try SegmentReader(directory: directory, info: merged, schema: manifest.schema)
+        }
+    }
+
     public func setSource(_ path: String, _ state: Manifest.SourceState?) { manifest.sources[path] = state }
     public func setting(_ key: String, _ value: String?) { manifest.settings[key] = value }
 

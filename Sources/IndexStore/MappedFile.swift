@@ -43,6 +43,15 @@ public final class MappedFile: @unchecked Sendable {
         _ = madvise(UnsafeMutableRawPointer(mutating: base), bytes.count, MADV_DONTNEED)
     }
 
+    /// `releasePages()` for the whole pages before `address` (inside the map): what a reader going through
+    /// the file once has left behind.
+    func releasePages(before address: UnsafeRawPointer) {
+        guard let base = bytes.baseAddress, address > base else { return }
+        let page = 4096
+        let length = min(address - base, bytes.count) / page * page
+        if length > 0 { _ = madvise(UnsafeMutableRawPointer(mutating: base), length, MADV_DONTNEED) }
+    }
+
     /// The body of the file after checking its frame (see ``FileFormat``).
     func body(kind: FileFormat.Kind) throws(IndexError) -> UnsafeRawBufferPointer {
         try FileFormat.body(of: bytes, kind: kind, file: path)

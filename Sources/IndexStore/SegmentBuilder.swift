@@ -75,6 +75,10 @@ public final class SegmentBuilder {
     ///
     /// Arrays are counted by capacity (growth doubles them), and the stored body by its buffer: counting
     /// contents only let a builder at "64 MB" hold ~130 MB.
+    /// Documents per compressed chunk of stored records: a segment of a multiple of this many documents
+    /// leaves the next one in a merge aligned to whole chunks.
+    public static let documentsPerStoredChunk = StoredFieldsWriter.chunkDocs
+
     public var approximateBytes: Int {
         let stride = MemoryLayout<ColumnValue>.stride
         var total = valueHeapBytes + stored.heldBytes + ids.capacity * 16 + idToDoc.capacity * 40

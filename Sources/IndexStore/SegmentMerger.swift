@@ -54,8 +54,8 @@ public enum SegmentMerger {
         var stored = StoredFieldsWriter()
         for (s, r) in readers.enumerated() {
             try copyStored(r, docMap: docMaps[s], into: &stored, output: output)
+            r.releasePages(of: [.stored])
         }
-        for r in readers { r.releasePages(of: [.stored]) }
 
         var values = DocValuesWriter()
         mergeIDs(readers, docMaps: docMaps, maxDoc: maxDoc, into: &values)
@@ -63,11 +63,41 @@ public enum SegmentMerger {
         for spec in schema.columns {
             mergeColumn(spec, readers, docMaps: docMaps, into: &values)
             try output.streamValues(&values)
+            for r in readers { r.releasePages(of: [.values]) }
         }
         for f in schema.textFields.indices { values.norms(field: f, values: norms[f]) }
         let info = try output.finish(stored: &stored, values: &values, deletions: nil)
         for r in readers { r.releasePages(of: [.values]) }
         return info
+    }
+
+    /// What ``mergeAsNeeded(directory:schema:policy:purpose:)`` did.
+    public struct Outcome: Sendable, Equatable {
+        /// Merges run (each committed).
+        public var merges = 0
+        /// Segments before the first merge and after the last.
+        public var before = 0
+        public var after = 0
+    }
+
+    /// Merges the committed segments of the index in `directory` as `policy` asks, over and over until it
+    /// asks for nothing, committing after each merge (an interrupted run leaves the index as the last merge
+    /// committed it, with the same documents).
+    public static func mergeAsNeeded(directory: String, schema: Schema, policy: MergePolicy,
+                                     purpose: String) throws(IndexError) -> Outcome {
+        var outcome = Outcome()
+        while true {
+            let tx = try IndexTransaction(directory: directory, schema: schema, purpose: purpose)
+            let segments = tx.manifest.segments
+            if outcome.merges == 0 { outcome.before = segments.count }
+            outcome.after = segments.count
+            guard let range = policy.merges(liveCounts: segments.map(\.liveCount)).first else { return outcome }
+            let names = segments[range].map(\.name)
+            let merged = try merge(names.map { tx.reader(for: $0)! }, schema: schema, into: directory, name: tx.newSegmentName())
+            try tx.replaceSegments(names, with: merged)
+            try tx.commit()
+            outcome.merges += 1
+        }
     }
 
     // MARK: - Postings
@@ -83,7 +113,13 @@ public enum SegmentMerger {
         }
         var encoder = PostingsEncoder()
         var group: [Int] = []
+        var copied = 0
         while let top = heap.top {
+            if copied >= 1 << 19 {
+                // Keep the inputs' resident pages to what is still ahead of the merge.
+                for s in readers.indices { readers[s].releasePostingsPages(before: iterators[s].info) }
+                copied = 0
+            }
             let term = iterators[top].term
             group.removeAll(keepingCapacity: true)
             while let s = heap.top, iterators[s].term == term {
@@ -101,6 +137,7 @@ public enum SegmentMerger {
                     }
                     try cursor.next()
                 }
+                copied += cursor.docFreq
             }
             if !encoder.isEmpty { try output.addTerm(term, &encoder) }
             for s in group where try iterators[s].next() {

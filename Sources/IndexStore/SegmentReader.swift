@@ -103,6 +103,17 @@ public final class SegmentReader: @unchecked Sendable {
         for file in files.values { file.releasePages() }
     }
 
+    /// Releases the postings and positions pages before those of the term `info` (terms' postings lie in
+    /// dictionary order, so a pass through the terms in order has read them).
+    func releasePostingsPages(before info: TermInfo) {
+        if let base = postings.baseAddress, info.postingsOffset <= postings.count {
+            files[.postings]?.releasePages(before: base + info.postingsOffset)
+        }
+        if let base = positions.baseAddress, info.positionsOffset <= positions.count {
+            files[.positions]?.releasePages(before: base + info.positionsOffset)
+        }
+    }
+
     /// `releasePages()` for the files of `kinds` only.
     func releasePages(of kinds: [FileFormat.Kind]) {
         for kind in kinds { files[kind]?.releasePages() }

@@ -18,7 +18,9 @@ extension Talent {
                 and plain text (.txt, .md: one document per file) in UTF-8, UTF-16 or GB18030/GBK. Folders are
                 read recursively. Unchanged files are skipped; a changed file replaces its old records; a record
                 whose id is already indexed replaces it. Bad rows are reported as file:line: reason and skipped.
-                Nothing changes for readers until the whole run commits.
+                Nothing changes for readers until the whole run commits. Afterwards, when ten segments of
+                similar size have piled up, they are merged into one (each merge committed on its own; searches
+                look every word up in every segment); --no-merge skips this, `talent optimize` merges everything.
 
                 Exit status: 0 indexed cleanly; 3 indexed, but some rows or files were rejected; 1 failed (the index is
                 unchanged).
@@ -42,6 +44,9 @@ extension Talent {
 
         @Flag(name: .long, help: "Index everything again from scratch; the old index stays usable until the new one commits.")
         var rebuild = false
+
+        @Flag(name: .long, help: "Do not merge segments after the commit.")
+        var noMerge = false
 
         @Option(name: .long, help: "Memory for in-memory postings before a segment is written, in MB.")
         var ramBudget = 128
@@ -67,6 +72,7 @@ extension Talent {
             ingestOptions.rebuild = rebuild
             ingestOptions.ramBudget = ramBudget << 20
             ingestOptions.threads = threads
+            if noMerge { ingestOptions.mergePolicy = nil }
             let analyzer = Analyzer(lexicon: try Lexicon.builtin(adding: lexicon))
             let bar = ProgressBar()
             var shownIssues = 0
@@ -91,6 +97,9 @@ extension Talent {
                     \(summary.removed) removed, \(summary.rejected) rejected in \(String(format: "%.2f", summary.seconds)) s
                     \(options.index): \(summary.documents) documents\(summary.committed ? "" : " (nothing to commit)")
                     """)
+                if summary.segments < summary.segmentsBeforeMerging {
+                    print("merged \(summary.segmentsBeforeMerging) segments into \(summary.segments) in \(String(format: "%.2f", summary.mergeSeconds)) s")
+                }
             }
             if let advice = summary.optimizeAdvice { printError("note: \(advice)") }
             if summary.rejectedFiles > 0 {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import IndexStore
 import TextAnalysis
 
 @testable import TalentDirectory
@@ -35,6 +36,7 @@ import TextAnalysis
             try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
             var options = Ingest.Options(paths: [corpus], indexDirectory: folder + "/index")
             options.threads = 1
+            options.mergePolicy = nil
             let analyzer = try Analyzer()
             var summaries: [Ingest.Summary] = []
             for run in 0...Ingest.Summary.manySegments {
@@ -47,5 +49,59 @@ import TextAnalysis
             let advice = try #require(summaries.last?.optimizeAdvice)
             #expect(advice.contains("\(Ingest.Summary.manySegments + 1) segments") && advice.contains("talent optimize"))
         }
+    }
+
+    /// Runs that each add a small file leave a segment each until ten have piled up; then they are merged into
+    /// one, committed, and every document stays findable and in order.
+    @Test func smallSegmentsAreMergedOnceTenPileUp() throws {
+        try DemandFixtures.withFolder { folder in
+            let corpus = folder + "/corpus"
+            try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+            var options = Ingest.Options(paths: [corpus], indexDirectory: folder + "/index")
+            options.threads = 1
+            let analyzer = try Analyzer()
+            var segments: [Int] = []
+            for run in 0..<13 {
+                let records = (0..<3).map { #"{"id": "p\#(run)-\#($0)", "title": "数控车工 \#(run)", "description": "操作数控车床 第\#($0)台"}"# }
+                try Data((records.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: corpus + "/part-\(run).jsonl"))
+                let summary = try Ingest(options: options, analyzer: analyzer).run(issue: { _ in }, progress: { _ in })
+                segments.append(summary.segments)
+                #expect(summary.documents == 3 * (run + 1))
+                #expect(summary.segmentsBeforeMerging == (run == 9 ? 10 : summary.segments))
+            }
+            #expect(segments == [1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4])
+            #expect(try IndexChecker.check(folder + "/index").documents == 39)
+            let snapshot = try IndexSnapshot(directory: folder + "/index")
+            let first = try #require(snapshot.segments.first)
+            #expect((0..<first.maxDoc).map { first.id(of: $0) } == (0..<10).flatMap { run in (0..<3).map { "p\(run)-\($0)" } })
+            // Unchanged files: nothing to commit, nothing merged.
+            let again = try Ingest(options: options, analyzer: analyzer).run(issue: { _ in }, progress: { _ in })
+            #expect(!again.committed && again.segments == 4)
+        }
+    }
+}
+
+/// Which adjacent segments the log merge policy merges, by live documents.
+@Suite struct MergePolicyTests {
+    static let cases: [(counts: [Int], merges: [Range<Int>])] = [
+        ([], []),
+        (Array(repeating: 500, count: 9), []),
+        (Array(repeating: 500, count: 10), [0..<10]),
+        (Array(repeating: 24_000, count: 25), [0..<10, 10..<20]),
+        ([50_000] + Array(repeating: 500, count: 10), [1..<11]),
+        (Array(repeating: 500, count: 5) + [50_000] + Array(repeating: 500, count: 5), []),
+        ([999, 1, 0, 5, 1_000 - 1, 7, 8, 9, 10, 11], [0..<10]),
+        (Array(repeating: 9_999, count: 10), [0..<10]),
+        ([10_000] + Array(repeating: 9_999, count: 9), []),
+        (Array(repeating: 1_000, count: 23), [0..<10, 10..<20]),
+    ]
+
+    @Test(arguments: cases)
+    func mergesRunsOfTenAdjacentSegmentsOfALevel(counts: [Int], merges: [Range<Int>]) {
+        #expect(MergePolicy().merges(liveCounts: counts) == merges)
+    }
+
+    @Test func aSmallerFactorMergesSooner() {
+        #expect(MergePolicy(mergeFactor: 3, floorDocuments: 10).merges(liveCounts: [10, 20, 9, 30, 40]) == [0..<3])
     }
 }
