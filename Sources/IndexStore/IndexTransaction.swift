@@ -175,6 +175,12 @@ public final class IndexTransaction: @unchecked Sendable {
     public func setSource(_ path: String, _ state: Manifest.SourceState?) { manifest.sources[path] = state }
     public func setting(_ key: String, _ value: String?) { manifest.settings[key] = value }
 
+    /// Lets the kernel take back the pages of every segment map this transaction touched (see
+    /// ``SegmentReader/releasePages()``), e.g. before a long merge that follows its commit.
+    public func releasePages() {
+        for r in readers.values { r.releasePages() }
+    }
+
     /// Segment readers of the commit being prepared, with deletions as committed so far.
     public func reader(for name: String) -> SegmentReader? { readers[name] }
 

@@ -88,6 +88,8 @@ public enum SegmentMerger {
         var outcome = Outcome()
         while true {
             let tx = try IndexTransaction(directory: directory, schema: schema, purpose: purpose)
+            // Opening touched every segment's maps; only the merged ones are read from here on.
+            tx.releasePages()
             let segments = tx.manifest.segments
             if outcome.merges == 0 { outcome.before = segments.count }
             outcome.after = segments.count

@@ -255,6 +255,7 @@ public struct Ingest {
         summary.segmentsBeforeMerging = summary.segments
         if summary.committed, let policy = options.mergePolicy {
             let mergeStart = Date()
+            tx.releasePages()
             let outcome = try SegmentMerger.mergeAsNeeded(directory: options.indexDirectory, schema: TalentIndex.schema,
                                                           policy: policy, purpose: "talent index (merging segments)")
             summary.segments = outcome.after
