@@ -258,8 +258,8 @@ public enum SegmentMerger {
             if spec.kind == .keyword {
                 for (s, r) in readers.enumerated() {
                     for doc in 0..<r.maxDoc where docMaps[s][doc] >= 0 {
-                        let o = columns[s]?.keywordOrdinals(doc).first
-                        values.u32(o.map { remap[s][$0] + 1 } ?? 0)
+                        let o = columns[s]?.keywordOrdinal(doc) ?? 0
+                        values.u32(o == 0 ? 0 : remap[s][o - 1] + 1)
                     }
                 }
             } else {

@@ -38,32 +38,24 @@ final class SegmentOutput {
         }
     }
 
-    private var openStoredFile: IndexFileWriter?
+    /// The stored and values files, opened when first written: a merge streams them in pieces.
+    private var openFiles: [FileFormat.Kind: IndexFileWriter] = [:]
 
-    private func storedFile() throws(IndexError) -> IndexFileWriter {
-        if let f = openStoredFile { return f }
-        let f = try IndexFileWriter(path: directory + "/" + info.fileName(.stored), kind: .stored)
-        openStoredFile = f
+    private func file(_ kind: FileFormat.Kind) throws(IndexError) -> IndexFileWriter {
+        if let f = openFiles[kind] { return f }
+        let f = try IndexFileWriter(path: directory + "/" + info.fileName(kind), kind: kind)
+        openFiles[kind] = f
         return f
     }
 
     /// Writes the stored chunks finished so far (a merge calls this now and then to bound its memory).
     func streamStored(_ stored: inout StoredFieldsWriter) throws(IndexError) {
-        try storedFile().append(stored.drain())
-    }
-
-    private var openValuesFile: IndexFileWriter?
-
-    private func valuesFile() throws(IndexError) -> IndexFileWriter {
-        if let f = openValuesFile { return f }
-        let f = try IndexFileWriter(path: directory + "/" + info.fileName(.values), kind: .values)
-        openValuesFile = f
-        return f
+        try file(.stored).append(stored.drain())
     }
 
     /// Writes the columns finished so far (a merge calls this between columns to bound its memory).
     func streamValues(_ values: inout DocValuesWriter) throws(IndexError) {
-        try valuesFile().append(values.drain())
+        try file(.values).append(values.drain())
     }
 
     /// Writes the remaining files and returns the segment's manifest entry.
@@ -74,10 +66,10 @@ final class SegmentOutput {
         info.bytes["terms"] = try termsFile.finish()
         info.bytes["postings"] = try postingsFile.finish()
         info.bytes["positions"] = try positionsFile.finish()
-        let storedFile = try self.storedFile()
+        let storedFile = try file(.stored)
         try storedFile.append(stored.finish())
         info.bytes["stored"] = try storedFile.finish()
-        let valuesFile = try self.valuesFile()
+        let valuesFile = try file(.values)
         try valuesFile.append(values.finish())
         info.bytes["values"] = try valuesFile.finish()
         if let deletions, deletions.count > 0 {
