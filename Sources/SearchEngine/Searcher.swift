@@ -80,9 +80,14 @@ public final class Searcher {
     }
     let scratch = ScoringScratch()
     private var lengths: LengthTables?
-    /// Dictionary entries looked up during the current search, by segment, field and term: planning,
-    /// statistics and binding ask for the same terms.
+    /// Dictionary entries looked up so far, by segment, field and term: planning, statistics and binding
+    /// ask for the same terms, and so do later searches on the same snapshot (which never changes). Bounded
+    /// by ``termInfoLimit``.
     private var termInfos: [TermKey: TermInfo?] = [:]
+    static let termInfoLimit = 1 << 16
+    /// Lexicon forms (synonyms, translations) as the analyzer folds and splits them: the same for every
+    /// query that names their skill.
+    private var analysedForms: [String: (folded: String, tokens: [Token])] = [:]
 
     struct TermKey: Hashable {
         var segment: Int
@@ -107,18 +112,22 @@ public final class Searcher {
         return made
     }
 
-    /// The dictionary entry of `term` in `field` of segment `segment`, remembered for the current search.
+    /// The dictionary entry of `term` in `field` of segment `segment`, remembered.
     func termInfo(segment: Int, field: Int, term: String) throws -> TermInfo? {
         let key = TermKey(segment: segment, field: field, term: term)
         if let known = termInfos[key] { return known }
         let info = try snapshot.segments[segment].termInfo(field: field, term: term)
+        if termInfos.count >= Self.termInfoLimit { termInfos = [:] }
         termInfos[key] = info
         return info
     }
 
-    /// Forgets the entries remembered for the last search.
-    func forgetTermInfos() {
-        if termInfos.count > 4096 { termInfos = [:] } else { termInfos.removeAll(keepingCapacity: true) }
+    /// A lexicon form folded and analysed, remembered (the lexicon holds a few thousand forms).
+    func analysedForm(_ form: String) throws -> (folded: String, tokens: [Token]) {
+        if let known = analysedForms[form] { return known }
+        let made = (folded: try session.fold(form), tokens: try session.analyze(form))
+        analysedForms[form] = made
+        return made
     }
 
     // MARK: - Planning
@@ -140,7 +149,6 @@ public final class Searcher {
     }
 
     func plan(_ query: Query) throws -> QueryPlan {
-        forgetTermInfos()
         try prefetchExpansions(query)
         var p = QueryPlan()
         p.match = try node(query, fields: defaultFields, plan: &p) ?? .none
@@ -360,9 +368,8 @@ public final class Searcher {
         var seenForms: Set<String> = [own.lowercased()]
         for entry in entries {
             for form in [entry.zh, entry.en] + entry.synonyms where !form.isEmpty {
-                let folded = try session.fold(form)
+                let (folded, tokens) = try analysedForm(form)
                 guard seenForms.insert(folded).inserted else { continue }
-                let tokens = try session.analyze(form)
                 let words = tokens.filter { $0.length == 1 }
                 guard !words.isEmpty else { continue }
                 // One term when the form is one token, or a compound over all its words.
