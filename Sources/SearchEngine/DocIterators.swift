@@ -226,10 +226,20 @@ final class PhraseIterator: DocIterator {
 /// How often the terms occur at consecutive positions (each at its offset in the phrase) in the document all
 /// `cursors` are on: the first term's positions are the candidates, the others are binary-searched.
 func phraseFrequency(_ cursors: [PostingsCursor], offsets: [UInt32]) throws -> Int {
-    let first = try cursors[0].positionsBuffer()
+    try withUnsafeTemporaryAllocation(of: Unmanaged<PostingsCursor>.self, capacity: cursors.count) { refs in
+        for (i, c) in cursors.enumerated() { refs[i] = .passUnretained(c) }
+        return try offsets.withUnsafeBufferPointer { o in
+            try phraseFrequency(UnsafeBufferPointer(refs), offsets: o)
+        }
+    }
+}
+
+/// ``phraseFrequency(_:offsets:)`` over cursors the caller keeps alive, without reference counting.
+func phraseFrequency(_ cursors: UnsafeBufferPointer<Unmanaged<PostingsCursor>>, offsets: UnsafeBufferPointer<UInt32>) throws -> Int {
+    let first = try cursors[0]._withUnsafeGuaranteedRef { try $0.positionsBuffer() }
     let n = cursors.count
     return try withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt32>.self, capacity: max(1, n - 1)) { others in
-        for i in 1..<max(1, n) { others[i - 1] = try cursors[i].positionsBuffer() }
+        for i in 1..<max(1, n) { others[i - 1] = try cursors[i]._withUnsafeGuaranteedRef { try $0.positionsBuffer() } }
         var count = 0
         let o0 = offsets[0]
         candidates: for p in first where p >= o0 {

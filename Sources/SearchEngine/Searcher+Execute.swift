@@ -130,20 +130,67 @@ private struct BlockBound {
     var bound = 0.0
 }
 
+/// A phrase clause in MaxScore's loop without reference counting: its cursors, offsets and scoring
+/// numbers in plain memory, owned by the `SegmentClause` (cursors) and the loop (the buffers).
+private struct PhraseSlot {
+    /// Where the clause's score goes in the loop's per-clause parts.
+    let index: Int
+    let cursors: UnsafeMutableBufferPointer<Unmanaged<PostingsCursor>>
+    let offsets: UnsafeMutableBufferPointer<UInt32>
+    let factor: Double
+    let averageLength: Double
+    let norms: UnsafeRawPointer?
+    let lengthParts: UnsafePointer<Double>
+
+    init(_ c: SegmentClause, norms: UnsafeRawPointer?, lengthParts: UnsafePointer<Double>) {
+        index = c.index
+        cursors = .allocate(capacity: c.phraseCursors.count)
+        for (i, cursor) in c.phraseCursors.enumerated() { cursors[i] = .passUnretained(cursor) }
+        offsets = .allocate(capacity: c.offsets.count)
+        _ = offsets.initialize(from: c.offsets)
+        factor = c.factor
+        averageLength = c.averageLength
+        self.norms = norms
+        self.lengthParts = lengthParts
+    }
+
+    func deallocate() {
+        cursors.deallocate()
+        offsets.deallocate()
+    }
+
+    /// The phrase's contribution for `doc` (what `contribution(_:doc:reader:)` gives), 0 when absent.
+    @inline(__always)
+    func score(_ doc: UInt32, bm25: BM25) throws -> Double {
+        for c in cursors {
+            let at = try c._withUnsafeGuaranteedRef { cursor throws -> UInt32 in
+                cursor.doc < doc ? try cursor.advance(to: doc) : cursor.doc
+            }
+            guard at == doc else { return 0 }
+        }
+        let freq = try phraseFrequency(UnsafeBufferPointer(cursors), offsets: UnsafeBufferPointer(offsets))
+        guard freq > 0 else { return 0 }
+        let length = Int(UInt16(littleEndian: norms!.loadUnaligned(fromByteOffset: 2 * Int(doc), as: UInt16.self)))
+        let lengthPart = length < LengthTables.size ? lengthParts[length]
+            : bm25.lengthPart(length: Double(length), averageLength: averageLength)
+        return factor * bm25.tf(Double(freq), lengthPart: lengthPart)
+    }
+}
+
 /// Window bounds of phrase clauses from their terms' impacts, remembered while the terms stay in the same
 /// blocks.
 private final class PhraseBounds {
-    private let phrases: [SegmentClause]
-    private let tables: [UnsafePointer<Double>]
+    private let slots: [PhraseSlot]
+    private let upperBounds: [Double]
     private let width: Int
     private let impacts: UnsafeMutableBufferPointer<UnsafeBufferPointer<Impact>>
     /// Per phrase, the blocks of its terms its cached bound is for (-1: none).
     private let blocks: UnsafeMutableBufferPointer<Int>
     private let cached: UnsafeMutableBufferPointer<Double>
 
-    init(_ phrases: [SegmentClause], lengths: LengthTables) {
-        self.phrases = phrases
-        tables = phrases.map { UnsafePointer(lengths.tables[$0.field]) }
+    init(_ phrases: [SegmentClause], slots: [PhraseSlot]) {
+        self.slots = slots
+        upperBounds = phrases.map(\.upperBound)
         width = max(1, phrases.map(\.phraseCursors.count).max() ?? 1)
         impacts = .allocate(capacity: width)
         blocks = .allocate(capacity: max(1, phrases.count) * width)
@@ -159,32 +206,39 @@ private final class PhraseBounds {
 
     /// Phrase `p`'s bound over its terms' blocks at `target`; lowers `last` to the end of the shortest of them.
     func bound(_ p: Int, at target: UInt32, last: inout UInt32, bm25: BM25) throws -> Double {
-        let c = phrases[p]
-        let end = DocIterator.end
-        var possible = true, same = true
-        let mine = blocks.baseAddress! + p * width
-        for (j, cursor) in c.phraseCursors.enumerated() {
-            guard cursor.doc != end, let block = cursor.shallowBlock(for: target) else {
-                possible = false
-                break
+        try slots.withUnsafeBufferPointer { slots in
+            let c = slots[p]
+            let end = DocIterator.end
+            var possible = true, same = true
+            let mine = blocks.baseAddress! + p * width
+            for j in 0..<c.cursors.count {
+                let found = c.cursors[j]._withUnsafeGuaranteedRef { cursor in
+                    cursor.doc == end ? nil : cursor.shallowBlock(for: target)
+                }
+                guard let block = found else {
+                    possible = false
+                    break
+                }
+                if mine[j] != block.block {
+                    mine[j] = block.block
+                    same = false
+                }
+                last = min(last, block.lastDoc)
             }
-            if mine[j] != block.block {
-                mine[j] = block.block
-                same = false
+            guard possible else {
+                for j in 0..<c.cursors.count { mine[j] = -1 }
+                return 0
             }
-            last = min(last, block.lastDoc)
+            if !same {
+                for j in 0..<c.cursors.count {
+                    impacts[j] = try c.cursors[j]._withUnsafeGuaranteedRef { try $0.impacts(ofBlock: mine[j]) }
+                }
+                let bound = phraseImpactBound(UnsafeBufferPointer(rebasing: impacts[0..<c.cursors.count]), factor: c.factor,
+                                              averageLength: c.averageLength, lengthParts: c.lengthParts, bm25: bm25)
+                cached[p] = min(bound, upperBounds[p])
+            }
+            return cached[p]
         }
-        guard possible else {
-            for j in c.phraseCursors.indices { mine[j] = -1 }
-            return 0
-        }
-        if !same {
-            for (j, cursor) in c.phraseCursors.enumerated() { impacts[j] = try cursor.impacts(ofBlock: mine[j]) }
-            let bound = phraseImpactBound(UnsafeBufferPointer(rebasing: impacts[0..<c.phraseCursors.count]), factor: c.factor,
-                                          averageLength: c.averageLength, lengthParts: tables[p], bm25: bm25)
-            cached[p] = min(bound, c.upperBound)
-        }
-        return cached[p]
     }
 }
 
@@ -672,7 +726,11 @@ extension Searcher {
         defer { phraseOf.deallocate() }
         phraseOf.initialize(repeating: -1)
         for (p, c) in phraseClauses.enumerated() { phraseOf[c.index] = p }
-        let phraseBounds = PhraseBounds(phraseClauses, lengths: lengthTables())
+        let phraseSlots = phraseClauses.map {
+            PhraseSlot($0, norms: reader.norms(field: $0.field).baseAddress, lengthParts: lengthTables().tables[$0.field])
+        }
+        defer { for slot in phraseSlots { slot.deallocate() } }
+        let phraseBounds = PhraseBounds(phraseClauses, slots: phraseSlots)
         var windowEnd: UInt32 = 0
         var doc = matcher.doc
         while doc != end {
@@ -774,6 +832,10 @@ extension Searcher {
         let phraseWindow = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, phrases.count))
         defer { phraseWindow.deallocate() }
         for (p, c) in phrases.enumerated() { phraseWindow[p] = c.upperBound }
+        let phraseSlots = phrases.map {
+            PhraseSlot($0, norms: reader.norms(field: $0.field).baseAddress, lengthParts: lengthTables().tables[$0.field])
+        }
+        defer { for slot in phraseSlots { slot.deallocate() } }
         let exclusions = try union.excluded.map { node -> DocIterator in
             let it = try iterator(node, clauses: clauses, reader: reader)
             try it.start()
@@ -800,7 +862,7 @@ extension Searcher {
         let hasPhrases = !phrases.isEmpty
         let plainSum = scratch.plainSum
         let lengths = lengthTables()
-        let phraseBounds = PhraseBounds(phrases, lengths: lengths)
+        let phraseBounds = PhraseBounds(phrases, slots: phraseSlots)
         let slots = UnsafeMutableBufferPointer<TermSlot>.allocate(capacity: n)
         defer { slots.deallocate() }
         for i in 0..<n {
@@ -969,15 +1031,17 @@ extension Searcher {
                 if !pruned && hasPhrases {
                     var remaining = phraseBound
                     let factor = factorBound(matched)
-                    for (p, c) in phrases.enumerated() {
-                        if (partial + remaining) * factor <= theta {
-                            pruned = true
-                            break
+                    try phraseSlots.withUnsafeBufferPointer { slots in
+                        for p in 0..<slots.count {
+                            if (partial + remaining) * factor <= theta {
+                                pruned = true
+                                break
+                            }
+                            let v = try slots[p].score(doc, bm25: bm25)
+                            parts[slots[p].index] = v
+                            partial += v
+                            remaining -= phraseWindow[p]
                         }
-                        let v = try contribution(c, doc: doc, reader: reader).score
-                        parts[c.index] = v
-                        partial += v
-                        remaining -= phraseWindow[p]
                     }
                 }
                 if !pruned {
