@@ -64,4 +64,59 @@ struct KillTests {
             #expect(leftovers.count == (try IndexSnapshot(directory: dir + "/idx")).segments.count, "no orphaned segment files")
         }
     }
+
+    /// The same when the run goes on to merge segments after its commit: every kill leaves the old commit,
+    /// the new one, or a merge of it (the same documents). (Checked while writing it: of 20 kills, some
+    /// landed between the commit and the merge's commit, leaving 11 segments, some after, leaving 2.)
+    @Test func killedMergingLeavesTheOldOrTheNewDocuments() throws {
+        try TemporaryDirectory.with { dir in
+            // Ten runs of one small file each: ten segments of one level, not merged yet.
+            for part in 0..<10 {
+                try write(postings(part * 60..<(part + 1) * 60, version: "v1", seed: UInt64(20 + part)), to: dir + "/c/p\(part).jsonl")
+                #expect(try CLI.run(["index", "c", "--index", "idx", "--no-merge", "--threads", "1"], in: dir).status == 0)
+            }
+            #expect(try IndexSnapshot(directory: dir + "/idx").segments.count == 10)
+            let v1 = try liveTitles(dir + "/idx")
+            try FileManager.default.copyItem(atPath: dir + "/idx", toPath: dir + "/backup")
+            try write(postings(600..<660, version: "v2", seed: 40), to: dir + "/c/p10.jsonl")
+            let args = ["index", "c", "--index", "idx", "--threads", "1"]
+            func restore() throws {
+                try FileManager.default.removeItem(atPath: dir + "/idx")
+                try FileManager.default.copyItem(atPath: dir + "/backup", toPath: dir + "/idx")
+            }
+            let started = Date()
+            let full = try CLI.run(args, in: dir)
+            let duration = Date().timeIntervalSince(started)
+            #expect(full.status == 0 && full.stdout.contains("merged 11 segments into 2"), "\(full.stdout)")
+            let v2 = try liveTitles(dir + "/idx")
+            #expect(v2.count == 660)
+
+            var g = SeededRandom(seed: 7)
+            var outcomes = [0, 0]
+            for attempt in 0..<20 {
+                try restore()
+                let p = try CLI.start(args, in: dir, output: dir + "/kill-\(attempt)")
+                usleep(UInt32(Double(g.next() % 1000) / 1000 * duration * 1.1 * 1_000_000))
+                kill(p.processIdentifier, SIGKILL)
+                p.waitUntilExit()
+                let report = try IndexChecker.check(dir + "/idx")
+                let live = try liveTitles(dir + "/idx")
+                #expect(live == v1 || live == v2, "attempt \(attempt): \(live.count) documents")
+                #expect(report.documents == live.count)
+                outcomes[live == v1 ? 0 : 1] += 1
+            }
+            #expect(outcomes[0] > 0 && outcomes[1] > 0, "kills land before and after the commit: \(outcomes)")
+            // A run after a kill cleans up, commits and merges; no segment files are left behind.
+            try restore()
+            let p = try CLI.start(args, in: dir, output: dir + "/kill-last")
+            usleep(UInt32(duration * 0.3 * 1_000_000))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            #expect(try CLI.run(args, in: dir).status == 0)
+            #expect(try liveTitles(dir + "/idx") == v2)
+            let segments = try IndexSnapshot(directory: dir + "/idx").segments.count
+            let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/idx").filter { $0.hasSuffix(".post") }
+            #expect(files.count == segments, "no orphaned segment files")
+        }
+    }
 }
