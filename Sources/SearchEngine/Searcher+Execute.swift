@@ -1016,7 +1016,8 @@ extension Searcher {
                 var pruned = false
                 var k = firstEssential - 1
                 while k >= 0 {
-                    if (partial + prefix[k + 1] + phraseBound) * factorBound(matched | maskPrefix[k + 1]) <= theta {
+                    let bound = partial + prefix[k + 1] + phraseBound
+                    if bound <= theta || (coordinated && bound * factorBound(matched | maskPrefix[k + 1]) <= theta) {
                         pruned = true
                         break
                     }
