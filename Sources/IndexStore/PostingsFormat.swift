@@ -241,8 +241,8 @@ public final class PostingsCursor {
 
     private let blockCount: Int
     /// The decoded current block: `docs` (128), then `freqs` (128).
-    private let docs: UnsafeMutablePointer<UInt32>
-    private let freqs: UnsafeMutablePointer<UInt32>
+    @usableFromInline let docs: UnsafeMutablePointer<UInt32>
+    @usableFromInline let freqs: UnsafeMutablePointer<UInt32>
     // Skip table, one entry per block: last document; doc, position and impact starts (an impact start of -1
     // means the term's single document: its pair is the dictionary's `maxFreq`, `minNorm`).
     private let blockLastDoc: UnsafeMutablePointer<UInt32>
@@ -257,13 +257,15 @@ public final class PostingsCursor {
     private var shallowHint = 0
 
     private var block = -1
-    private var blockLength = 0
-    private var index = 0
+    @usableFromInline var blockLength = 0
+    @usableFromInline var index = 0
     // Positions of the current block: the reader sits at the start of document `posIndex`.
     private var posOffset = 0
     private var posIndex = 0
 
-    public private(set) var doc: UInt32 = 0
+    /// The current document (``noMoreDocs`` once exhausted).
+    @inlinable public var doc: UInt32 { current }
+    @usableFromInline var current: UInt32 = 0
     private var positionBuffer: UnsafeMutablePointer<UInt32>?
     private var positionCapacity = 0
     private var positionCount = 0
@@ -317,10 +319,10 @@ public final class PostingsCursor {
             blockPosStart[0] = info.positionsOffset
         }
         if info.docFreq == 0 {
-            doc = Self.noMoreDocs
+            current = Self.noMoreDocs
         } else {
             try loadBlock(0, previous: -1)
-            doc = docs[0]
+            current = docs[0]
         }
     }
 
@@ -433,37 +435,53 @@ public final class PostingsCursor {
         return o + byteCount
     }
 
-    /// The frequency of the term in the current document.
-    public var freq: UInt32 {
-        @inline(__always) get { freqs[index] }
+    /// The frequency of the term in the current document. (Inlinable: scoring reads it once per candidate
+    /// from another module.)
+    @inlinable public var freq: UInt32 { freqs[index] }
+
+    /// Moves to the next document; returns it, or ``noMoreDocs``. (Inlinable within a decoded block.)
+    @inlinable @discardableResult
+    public func next() throws(IndexError) -> UInt32 {
+        let i = index + 1
+        if i < blockLength && current != Self.noMoreDocs {
+            index = i
+            current = docs[i]
+            return current
+        }
+        return try nextBlock()
     }
 
-    /// Moves to the next document; returns it, or ``noMoreDocs``.
-    @discardableResult
-    public func next() throws(IndexError) -> UInt32 {
+    @usableFromInline
+    func nextBlock() throws(IndexError) -> UInt32 {
         guard doc != Self.noMoreDocs else { return doc }
         index += 1
         if index >= blockLength {
             if block + 1 >= blockCount {
-                doc = Self.noMoreDocs
+                current = Self.noMoreDocs
                 return doc
             }
             try loadBlock(block + 1, previous: Int64(docs[blockLength - 1]))
         }
-        doc = docs[index]
+        current = docs[index]
         return doc
     }
 
-    /// Moves to the first document ≥ `target`; returns it, or ``noMoreDocs``.
-    @discardableResult
+    /// Moves to the first document ≥ `target`; returns it, or ``noMoreDocs``. (The check whether it has to
+    /// move at all is inlined into callers in other modules: scoring asks for documents cursors are on.)
+    @inlinable @discardableResult
     public func advance(to target: UInt32) throws(IndexError) -> UInt32 {
-        guard doc < target else { return doc }
+        if doc >= target { return doc }
+        return try moveForward(to: target)
+    }
+
+    @usableFromInline
+    func moveForward(to target: UInt32) throws(IndexError) -> UInt32 {
         if target > blockLastDoc[block] {
             var b = block + 1
             if shallowHint > b && blockLastDoc[shallowHint - 1] < target { b = shallowHint }
             while b < blockCount && blockLastDoc[b] < target { b += 1 }
             if b >= blockCount {
-                doc = Self.noMoreDocs
+                current = Self.noMoreDocs
                 return doc
             }
             try loadBlock(b, previous: Int64(blockLastDoc[b - 1]))
@@ -473,7 +491,7 @@ public final class PostingsCursor {
         let n = blockLength
         while i < n && docs[i] < target { i += 1 }
         index = i
-        doc = i < n ? docs[i] : Self.noMoreDocs
+        current = i < n ? docs[i] : Self.noMoreDocs
         return doc
     }
 
