@@ -841,7 +841,11 @@ extension Searcher {
             try it.start()
             return it
         }
+        // Each clause's score for the candidate. Not cleared per candidate: a candidate that reaches its final
+        // score has had every term slot and phrase written (essential slots not on it get 0), and clauses
+        // without postings here stay at 0.
         let parts = UnsafeMutableBufferPointer<Double>.allocate(capacity: clauses.count)
+        parts.initialize(repeating: 0)
         defer { parts.deallocate() }
         let end = DocIterator.end
         let bm25 = options.bm25
@@ -1002,11 +1006,14 @@ extension Searcher {
                 }
             }
             if accepted {
-                for i in 0..<clauses.count { parts[i] = 0 }
                 var partial = 0.0
                 var matched: UInt64 = 0
-                for k in firstEssential..<n where docs[order[k]] == doc {
+                for k in firstEssential..<n {
                     let i = order[k]
+                    guard docs[i] == doc else {
+                        parts[slots[i].index] = 0
+                        continue
+                    }
                     let v = try score(i, doc)
                     parts[slots[i].index] = v
                     partial += v
