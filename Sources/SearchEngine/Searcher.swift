@@ -88,6 +88,25 @@ public final class Searcher {
     /// Lexicon forms (synonyms, translations) as the analyzer folds and splits them: the same for every
     /// query that names their skill.
     private var analysedForms: [String: (folded: String, tokens: [Token])] = [:]
+    /// ``synonymRecipe(for:fields:)``'s answers.
+    private var synonymRecipes: [SynonymKey: SynonymRecipe] = [:]
+
+    struct SynonymKey: Hashable {
+        let text: String
+        let fields: [Int]
+        let weights: [Double]
+    }
+
+    struct SynonymRecipe {
+        struct Step {
+            let clause: ScoringClause
+            /// The field's weight; the synonym weight applies when the recipe is used (options may change).
+            let fieldWeight: Double
+            let phrase: Bool
+        }
+        var steps: [Step] = []
+        var highlight: [String] = []
+    }
 
     struct TermKey: Hashable {
         var segment: Int
@@ -361,12 +380,30 @@ public final class Searcher {
     /// `covering`.
     private func synonymNodes(for text: String, covering: [Int], fields: [(Int, Double)], plan p: inout QueryPlan,
                               full: Bool = false) throws -> [MatchNode] {
-        let own = try session.fold(text)
-        let entries = session.lexicon.entries(forFolded: own)
-        guard !entries.isEmpty, !covering.isEmpty else { return [] }
+        guard !covering.isEmpty else { return [] }
+        let recipe = try synonymRecipe(for: text, fields: fields)
         var nodes: [MatchNode] = []
+        nodes.reserveCapacity(recipe.steps.count)
+        for step in recipe.steps {
+            let i = p.add(step.clause, weight: step.fieldWeight * (full ? 1 : options.synonymWeight))
+            p.coveredUnits[i] = covering
+            p.synonymClauses.insert(i)
+            if full { p.fullSynonyms.insert(i) }
+            nodes.append(step.phrase ? .requiredPhrase(i) : .clause(i))
+        }
+        p.highlightTerms.formUnion(recipe.highlight)
+        return nodes
+    }
+
+    /// The clauses `synonymNodes` adds for `text` over `fields`, and the words to highlight: they depend on
+    /// the lexicon and the analyzer only, so they are worked out once per searcher (bounded).
+    private func synonymRecipe(for text: String, fields: [(Int, Double)]) throws -> SynonymRecipe {
+        let key = SynonymKey(text: text, fields: fields.map(\.0), weights: fields.map(\.1))
+        if let known = synonymRecipes[key] { return known }
+        var recipe = SynonymRecipe()
+        let own = try session.fold(text)
         var seenForms: Set<String> = [own.lowercased()]
-        for entry in entries {
+        for entry in session.lexicon.entries(forFolded: own) {
             for form in [entry.zh, entry.en] + entry.synonyms where !form.isEmpty {
                 let (folded, tokens) = try analysedForm(form)
                 guard seenForms.insert(folded).inserted else { continue }
@@ -385,17 +422,15 @@ public final class Searcher {
                         clause = ScoringClause(field: f, kind: .phrase(words.map(\.term), offsets: words.map { UInt32($0.position - base) }),
                                                origin: "synonym \(form) of \(text)")
                     }
-                    let i = p.add(clause, weight: w * (full ? 1 : options.synonymWeight))
-                    p.coveredUnits[i] = covering
-                    p.synonymClauses.insert(i)
-                    if full { p.fullSynonyms.insert(i) }
-                    nodes.append(single == nil ? .requiredPhrase(i) : .clause(i))
+                    recipe.steps.append(.init(clause: clause, fieldWeight: w, phrase: single == nil))
                 }
-                p.highlightTerms.formUnion(words.map(\.term))
-                if let single { p.highlightTerms.insert(single) }
+                recipe.highlight.append(contentsOf: words.map(\.term))
+                if let single { recipe.highlight.append(single) }
             }
         }
-        return nodes
+        if synonymRecipes.count >= 4096 { synonymRecipes = [:] }
+        synonymRecipes[key] = recipe
+        return recipe
     }
 
     /// Postings below which a word gets sub-words and synonyms: a share of the index, so a small index

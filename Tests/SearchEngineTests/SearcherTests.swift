@@ -221,6 +221,46 @@ struct SearcherTests {
         }
     }
 
+    /// A searcher kept across searches (as `talent serve` keeps them) remembers dictionary entries, analysed
+    /// lexicon forms and synonym clauses; it answers every query exactly as a new searcher does, also after
+    /// its options change.
+    @Test func aLongLivedSearcherAnswersLikeAFreshOne() throws {
+        try TemporaryDirectory.with { dir in
+            let snapshot = try buildIndex(dir, [randomPostings(150, seed: 5, prefix: "a") + [
+                Posting(id: "weld-en", title: "MIG welding operator", body: "welding of steel frames"),
+                Posting(id: "weld-zh", title: "焊工", body: "熟练二保焊 焊接工艺 氩弧焊"),
+                Posting(id: "plc-zh", title: "电气工程师", body: "可编程控制器 编程 西门子"),
+            ], randomPostings(80, seed: 6, prefix: "b")], deleted: ["a3", "b7"])
+            let analyzer = try Analyzer()
+            let queries = ["mig welding", "焊接", "welding 深圳", "PLC 编程", "可编程控制器", "工具", "数控 车工",
+                           "\"数控 车工\"", "焊工 -二保焊", "title:焊工 OR 电工", "机器人 视觉 质检", "welding"]
+            var variants: [SearchOptions] = []
+            for match in [MatchMode.any, .all] {
+                for synonymWeight in [0.5, 1.0] {
+                    var o = SearchOptions()
+                    o.match = match
+                    o.synonymWeight = synonymWeight
+                    variants.append(o)
+                }
+            }
+            let kept = try Searcher(snapshot: snapshot, analyzer: analyzer)
+            for round in 0..<2 {
+                for options in variants {
+                    kept.options = options
+                    for q in queries {
+                        let query = try QueryParser().parse(q)
+                        let fresh = try Searcher(snapshot: snapshot, analyzer: analyzer, options: options)
+                        let want = try fresh.search(query, limit: 20)
+                        let got = try kept.search(query, limit: 20)
+                        #expect(got.hits.map(\.id) == want.hits.map(\.id), "round \(round) \(options.match) \(q)")
+                        #expect(got.hits.map(\.score) == want.hits.map(\.score), "round \(round) \(options.match) \(q)")
+                        #expect(got.highlightTerms == want.highlightTerms, "\(q)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The words of a query share one pass over each field's dictionaries, and a searcher remembers it.
     @Test func oneDictionaryPassPerFieldForAllOfAQuerysWords() throws {
         try TemporaryDirectory.with { dir in
