@@ -101,6 +101,9 @@ extension Talent {
                     print("merged \(summary.segmentsBeforeMerging) segments into \(summary.segments) in \(String(format: "%.2f", summary.mergeSeconds)) s")
                 }
             }
+            if let problem = summary.mergeProblem {
+                printError("warning: the run is committed, but merging its segments stopped: \(problem)")
+            }
             if let advice = summary.optimizeAdvice { printError("note: \(advice)") }
             if summary.rejectedFiles > 0 {
                 printError("warning: \(summary.rejectedFiles) file(s) could not be read and were skipped")

@@ -81,6 +81,46 @@ import TextAnalysis
     }
 }
 
+/// A writer that takes the index between a run's commit and its merges makes the merges wait for a later
+/// run; the run's commit stands and says why it did not merge.
+@Suite struct MergeAfterCommitTests {
+    final class Holder: @unchecked Sendable {
+        var lock: WriteLock?
+    }
+
+    @Test func aLockedIndexLeavesTheCommitAndAWarning() throws {
+        try DemandFixtures.withFolder { folder in
+            let corpus = folder + "/corpus", index = folder + "/index"
+            try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+            var options = Ingest.Options(paths: [corpus], indexDirectory: index)
+            options.threads = 1
+            options.mergePolicy = nil
+            let analyzer = try Analyzer()
+            func add(_ run: Int) throws {
+                let record = #"{"id": "p\#(run)", "title": "数控车工 \#(run)", "description": "操作数控车床"}"#
+                try Data((record + "\n").utf8).write(to: URL(fileURLWithPath: corpus + "/part-\(run).jsonl"))
+            }
+            for run in 0..<10 {
+                try add(run)
+                _ = try Ingest(options: options, analyzer: analyzer).run(issue: { _ in }, progress: { _ in })
+            }
+            let holder = Holder()
+            options.mergePolicy = MergePolicy()
+            options.beforeMerging = { holder.lock = try? WriteLock(directory: index, purpose: "another writer") }
+            try add(10)
+            let blocked = try Ingest(options: options, analyzer: analyzer).run(issue: { _ in }, progress: { _ in })
+            #expect(holder.lock != nil)
+            #expect(blocked.committed && blocked.documents == 11 && blocked.segments == 11)
+            #expect(blocked.mergeProblem?.contains("another writer") == true, "\(blocked.mergeProblem ?? "none")")
+            holder.lock?.release()
+            options.beforeMerging = nil
+            try add(11)
+            let next = try Ingest(options: options, analyzer: analyzer).run(issue: { _ in }, progress: { _ in })
+            #expect(next.mergeProblem == nil && next.documents == 12 && next.segments == 3)
+        }
+    }
+}
+
 /// Which adjacent segments the log merge policy merges, by live documents.
 @Suite struct MergePolicyTests {
     static let cases: [(counts: [Int], merges: [Range<Int>])] = [
