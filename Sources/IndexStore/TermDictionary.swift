@@ -205,17 +205,9 @@ final class TermDictionary: @unchecked Sendable {
 
     /// Calls `body` with each term of `field` in order until it returns false.
     func forEachTerm(field: Int, _ body: ([UInt8], TermInfo) throws(IndexError) -> Bool) throws(IndexError) {
-        guard field < fields.count else { return }
-        let index = fields[field]
-        for block in 0..<index.offsets.count {
-            let count = block == index.offsets.count - 1
-                ? index.termCount - block * TermDictionaryWriter.blockSize : TermDictionaryWriter.blockSize
-            var goOn = true
-            try scanBlock(field: field, block: block, count: count) { (term, info) throws(IndexError) in
-                goOn = try body(term, info)
-                return goOn
-            }
-            if !goOn { return }
+        var terms = TermIterator(self, field: field)
+        while try terms.next() {
+            if !(try body(terms.term, terms.info)) { return }
         }
     }
 
@@ -282,28 +274,6 @@ final class TermDictionary: @unchecked Sendable {
                 i += 1
             }
             return -1
-        }
-    }
-
-    private func scanBlock(field: Int, block: Int, count: Int,
-                           _ visit: ([UInt8], TermInfo) throws(IndexError) -> Bool) throws(IndexError) {
-        var r = ByteReader(body, offset: fields[field].offsets[block], file: file)
-        var term: [UInt8] = []
-        var postings = 0, positions = 0
-        for _ in 0..<count {
-            let shared = try r.int()
-            let suffix = try r.int()
-            guard shared <= term.count else { throw .corrupt(file: file, reason: "bad shared prefix length") }
-            term.removeSubrange(shared...)
-            term.append(contentsOf: try r.bytes(suffix))
-            let df = try r.int()
-            postings += try r.int()
-            positions += try r.int()
-            let maxFreq = try r.int()
-            let minNorm = try r.int()
-            let info = TermInfo(docFreq: df, postingsOffset: postings, positionsOffset: positions, maxFreq: maxFreq,
-                                minNorm: minNorm)
-            if !(try visit(term, info)) { return }
         }
     }
 }

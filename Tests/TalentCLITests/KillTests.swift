@@ -9,6 +9,14 @@ import Glibc
 
 @testable import TalentDirectory
 
+/// Runs `talent args` in `dir` and kills it with SIGKILL after `seconds`.
+private func killed(_ args: [String], in dir: String, after seconds: Double, output: String) throws {
+    let p = try CLI.start(args, in: dir, output: dir + "/" + output)
+    usleep(UInt32(seconds * 1_000_000))
+    kill(p.processIdentifier, SIGKILL)
+    p.waitUntilExit()
+}
+
 /// Interrupting `talent index` with SIGKILL at random moments never damages the index: it opens, passes
 /// `check`, and holds exactly the last commit before the run or the run's own commit.
 struct KillTests {
@@ -40,11 +48,8 @@ struct KillTests {
             var outcomes = [0, 0]
             for attempt in 0..<24 {
                 try restore()
-                let p = try CLI.start(args, in: dir, output: dir + "/kill-\(attempt)")
                 let delay = Double(g.next() % 1000) / 1000 * duration * 1.2
-                usleep(UInt32(delay * 1_000_000))
-                kill(p.processIdentifier, SIGKILL)
-                p.waitUntilExit()
+                try killed(args, in: dir, after: delay, output: "kill-\(attempt)")
                 let report = try IndexChecker.check(dir + "/idx")
                 let live = try liveTitles(dir + "/idx")
                 #expect(live == v1 || live == v2, "attempt \(attempt) after \(delay)s: \(live.count) documents")
@@ -54,10 +59,7 @@ struct KillTests {
             #expect(outcomes[0] > 0, "some kills land before the commit")
             // After a kill, the next run cleans up and commits.
             try restore()
-            let p = try CLI.start(args, in: dir, output: dir + "/kill-last")
-            usleep(UInt32(duration * 0.5 * 1_000_000))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            try killed(args, in: dir, after: duration * 0.5, output: "kill-last")
             #expect(try CLI.run(args, in: dir).status == 0)
             #expect(try liveTitles(dir + "/idx") == v2)
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir + "/idx").filter { $0.hasSuffix(".post") }
@@ -95,10 +97,7 @@ struct KillTests {
             var outcomes = [0, 0]
             for attempt in 0..<20 {
                 try restore()
-                let p = try CLI.start(args, in: dir, output: dir + "/kill-\(attempt)")
-                usleep(UInt32(Double(g.next() % 1000) / 1000 * duration * 1.1 * 1_000_000))
-                kill(p.processIdentifier, SIGKILL)
-                p.waitUntilExit()
+                try killed(args, in: dir, after: Double(g.next() % 1000) / 1000 * duration * 1.1, output: "kill-\(attempt)")
                 let report = try IndexChecker.check(dir + "/idx")
                 let live = try liveTitles(dir + "/idx")
                 #expect(live == v1 || live == v2, "attempt \(attempt): \(live.count) documents")
@@ -108,10 +107,7 @@ struct KillTests {
             #expect(outcomes[0] > 0 && outcomes[1] > 0, "kills land before and after the commit: \(outcomes)")
             // A run after a kill cleans up, commits and merges; no segment files are left behind.
             try restore()
-            let p = try CLI.start(args, in: dir, output: dir + "/kill-last")
-            usleep(UInt32(duration * 0.3 * 1_000_000))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            try killed(args, in: dir, after: duration * 0.3, output: "kill-last")
             #expect(try CLI.run(args, in: dir).status == 0)
             #expect(try liveTitles(dir + "/idx") == v2)
             let segments = try IndexSnapshot(directory: dir + "/idx").segments.count
