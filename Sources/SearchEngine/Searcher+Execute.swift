@@ -141,11 +141,19 @@ private struct PhraseSlot {
     let averageLength: Double
     let norms: UnsafeRawPointer?
     let lengthParts: UnsafePointer<Double>
+    /// Whether every cursor is a term slot's (so all sit on a candidate the phrase may occur in).
+    let isShared: Bool
 
-    init(_ c: SegmentClause, norms: UnsafeRawPointer?, lengthParts: UnsafePointer<Double>) {
+    /// `shared[j]`, where given, stands for the phrase's own cursor of its `j`th term: a cursor of the same
+    /// term and field that the loop moves to every candidate the phrase is scored on.
+    init(_ c: SegmentClause, norms: UnsafeRawPointer?, lengthParts: UnsafePointer<Double>,
+         shared: [PostingsCursor?] = []) {
         index = c.index
+        isShared = !c.phraseCursors.isEmpty && shared.count == c.phraseCursors.count && shared.allSatisfy { $0 != nil }
         cursors = .allocate(capacity: c.phraseCursors.count)
-        for (i, cursor) in c.phraseCursors.enumerated() { cursors[i] = .passUnretained(cursor) }
+        for (i, cursor) in c.phraseCursors.enumerated() {
+            cursors[i] = .passUnretained(i < shared.count ? shared[i] ?? cursor : cursor)
+        }
         offsets = .allocate(capacity: c.offsets.count)
         _ = offsets.initialize(from: c.offsets)
         factor = c.factor
@@ -157,6 +165,18 @@ private struct PhraseSlot {
     func deallocate() {
         cursors.deallocate()
         offsets.deallocate()
+    }
+
+    /// A bound on ``score(_:bm25:)`` for `doc`, which every cursor is on: the phrase occurs at most as often
+    /// as its rarest term there.
+    @inline(__always)
+    func bound(_ doc: UInt32, bm25: BM25) -> Double {
+        var freq = UInt32.max
+        for c in cursors { freq = min(freq, c._withUnsafeGuaranteedRef { $0.freq }) }
+        let length = Int(UInt16(littleEndian: norms!.loadUnaligned(fromByteOffset: 2 * Int(doc), as: UInt16.self)))
+        let lengthPart = length < LengthTables.size ? lengthParts[length]
+            : bm25.lengthPart(length: Double(length), averageLength: averageLength)
+        return factor * bm25.tf(Double(freq), lengthPart: lengthPart) * (1 + 1e-9)
     }
 
     /// The phrase's contribution for `doc` (what `contribution(_:doc:reader:)` gives), 0 when absent.
@@ -832,10 +852,6 @@ extension Searcher {
         let phraseWindow = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, phrases.count))
         defer { phraseWindow.deallocate() }
         for (p, c) in phrases.enumerated() { phraseWindow[p] = c.upperBound }
-        let phraseSlots = phrases.map {
-            PhraseSlot($0, norms: reader.norms(field: $0.field).baseAddress, lengthParts: lengthTables().tables[$0.field])
-        }
-        defer { for slot in phraseSlots { slot.deallocate() } }
         let exclusions = try union.excluded.map { node -> DocIterator in
             let it = try iterator(node, clauses: clauses, reader: reader)
             try it.start()
@@ -866,7 +882,6 @@ extension Searcher {
         let hasPhrases = !phrases.isEmpty
         let plainSum = scratch.plainSum
         let lengths = lengthTables()
-        let phraseBounds = PhraseBounds(phrases, slots: phraseSlots)
         let slots = UnsafeMutableBufferPointer<TermSlot>.allocate(capacity: n)
         defer { slots.deallocate() }
         for i in 0..<n {
@@ -913,6 +928,37 @@ extension Searcher {
             prefix.deallocate()
             maskPrefix.deallocate()
         }
+        // The term slots that hold each phrase's words in its field. A phrase can occur only where all of them
+        // do: a candidate without one of them gets nothing from the phrase, and its bound drops it. And the
+        // phrase reads its positions through their cursors: by the time a phrase is scored, every term slot has
+        // been moved to the candidate, so the phrase's own cursors would decode the same blocks again.
+        let phrasesOfSlot = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n)
+        phrasesOfSlot.initialize(repeating: 0)
+        defer { phrasesOfSlot.deallocate() }
+        var sharedCursors = [[PostingsCursor?]](repeating: [], count: phrases.count)
+        for (p, phrase) in phrases.enumerated() {
+            guard case .phrase(let words, _) = plan.clauses[phrase.index].kind else { continue }
+            sharedCursors[p] = words.map { word in
+                for i in 0..<n where slots[i].isTerm && terms[i].field == phrase.field {
+                    if case .term(word) = plan.clauses[terms[i].index].kind {
+                        if p < 64 { phrasesOfSlot[i] |= 1 << UInt64(p) }
+                        return terms[i].cursor
+                    }
+                }
+                return nil
+            }
+        }
+        let tracksPhrases = phrasesOfSlot.contains { $0 != 0 }
+        let phraseSlots = phrases.enumerated().map { p, phrase in
+            PhraseSlot(phrase, norms: reader.norms(field: phrase.field).baseAddress,
+                       lengthParts: lengths.tables[phrase.field], shared: sharedCursors[p])
+        }
+        defer { for slot in phraseSlots { slot.deallocate() } }
+        let phraseBounds = PhraseBounds(phrases, slots: phraseSlots)
+        /// The candidate's bound of each phrase.
+        let phraseTight = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, phrases.count))
+        defer { phraseTight.deallocate() }
+        let phraseCount = phrases.count
         for i in 0..<n { order[i] = i }
         prefix[0] = 0
         maskPrefix[0] = 0
@@ -1008,10 +1054,13 @@ extension Searcher {
             if accepted {
                 var partial = 0.0
                 var matched: UInt64 = 0
+                // Phrases whose words are known to be missing from the candidate.
+                var dead: UInt64 = 0
                 for k in firstEssential..<n {
                     let i = order[k]
                     guard docs[i] == doc else {
                         parts[slots[i].index] = 0
+                        dead |= phrasesOfSlot[i]
                         continue
                     }
                     let v = try score(i, doc)
@@ -1021,9 +1070,14 @@ extension Searcher {
                 }
                 let theta = top.threshold
                 var pruned = false
+                var phrasesLeft = phraseBound
+                if dead != 0 {
+                    phrasesLeft = 0
+                    for p in 0..<phraseCount where dead & (1 << UInt64(p)) == 0 { phrasesLeft += phraseWindow[p] }
+                }
                 var k = firstEssential - 1
                 while k >= 0 {
-                    let bound = partial + prefix[k + 1] + phraseBound
+                    let bound = partial + prefix[k + 1] + phrasesLeft
                     if bound <= theta || (coordinated && bound * factorBound(matched | maskPrefix[k + 1]) <= theta) {
                         pruned = true
                         break
@@ -1033,11 +1087,28 @@ extension Searcher {
                     docs[i] = slots[i].doc
                     parts[slots[i].index] = v
                     partial += v
-                    if v > 0 { matched |= masks[i] }
+                    if v > 0 {
+                        matched |= masks[i]
+                    } else if tracksPhrases && docs[i] != doc && phrasesOfSlot[i] & ~dead != 0 {
+                        dead |= phrasesOfSlot[i]
+                        phrasesLeft = 0
+                        for p in 0..<phraseCount where dead & (1 << UInt64(p)) == 0 { phrasesLeft += phraseWindow[p] }
+                    }
                     k -= 1
                 }
                 if !pruned && hasPhrases {
-                    var remaining = phraseBound
+                    // Every term slot is on the candidate or known absent now: a phrase over term slots is bounded
+                    // by its rarest term's frequency here, read before any of its positions.
+                    var remaining = 0.0
+                    for p in 0..<phraseCount {
+                        var b = 0.0
+                        if dead & (1 << UInt64(p)) == 0 {
+                            b = phraseWindow[p]
+                            if phraseSlots[p].isShared { b = min(b, phraseSlots[p].bound(doc, bm25: bm25)) }
+                        }
+                        phraseTight[p] = b
+                        remaining += b
+                    }
                     let factor = factorBound(matched)
                     try phraseSlots.withUnsafeBufferPointer { slots in
                         for p in 0..<slots.count {
@@ -1045,10 +1116,14 @@ extension Searcher {
                                 pruned = true
                                 break
                             }
+                            if dead & (1 << UInt64(p)) != 0 {
+                                parts[slots[p].index] = 0
+                                continue
+                            }
                             let v = try slots[p].score(doc, bm25: bm25)
                             parts[slots[p].index] = v
                             partial += v
-                            remaining -= phraseWindow[p]
+                            remaining -= phraseTight[p]
                         }
                     }
                 }
