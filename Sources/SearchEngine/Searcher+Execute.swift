@@ -949,6 +949,27 @@ extension Searcher {
             }
         }
         let tracksPhrases = phrasesOfSlot.contains { $0 != 0 }
+        // Per phrase, the term slots it shares all its cursors with (0: not every word has a slot). A document
+        // with such a phrase is on all of them, so the phrase's bound only counts for documents the essential
+        // clauses cannot propose when all those slots are non-essential.
+        let phraseSlotMask = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(1, phrases.count))
+        phraseSlotMask.initialize(repeating: 0)
+        defer { phraseSlotMask.deallocate() }
+        if n <= 64 {
+            for p in phrases.indices where sharedCursors[p].allSatisfy({ $0 != nil }) && !sharedCursors[p].isEmpty {
+                guard case .phrase(let words, _) = plan.clauses[phrases[p].index].kind else { continue }
+                var mask: UInt64 = 0
+                for word in words {
+                    for i in 0..<n where slots[i].isTerm && terms[i].field == phrases[p].field {
+                        if case .term(word) = plan.clauses[terms[i].index].kind {
+                            mask |= 1 << UInt64(i)
+                            break
+                        }
+                    }
+                }
+                phraseSlotMask[p] = mask
+            }
+        }
         let phraseSlots = phrases.enumerated().map { p, phrase in
             PhraseSlot(phrase, norms: reader.norms(field: phrase.field).baseAddress,
                        lengthParts: lengths.tables[phrase.field], shared: sharedCursors[p])
@@ -964,10 +985,26 @@ extension Searcher {
         maskPrefix[0] = 0
         var firstEssential = 0
         var windowEnd: UInt32 = 0
+        /// The window's bounds of the phrases that have a word outside the slots (those that do not share every
+        /// cursor count always).
+        var unsharedPhraseBound = 0.0
         func partition() {
             let theta = top.threshold
             firstEssential = 0
-            while firstEssential < n && prefix[firstEssential + 1] + phraseBound <= theta { firstEssential += 1 }
+            var budget = unsharedPhraseBound
+            var nonEssential: UInt64 = 0
+            while firstEssential < n {
+                let grown = nonEssential | (1 << UInt64(order[firstEssential]))
+                var added = 0.0
+                for p in 0..<phraseCount where phraseSlotMask[p] != 0 {
+                    let mask = phraseSlotMask[p]
+                    if mask & ~grown == 0 && mask & ~nonEssential != 0 { added += phraseWindow[p] }
+                }
+                guard prefix[firstEssential + 1] + budget + added <= theta else { break }
+                budget += added
+                nonEssential = grown
+                firstEssential += 1
+            }
         }
         var doc = end
         for i in 0..<n where docs[i] < doc { doc = docs[i] }
@@ -990,9 +1027,11 @@ extension Searcher {
                     }
                 }
                 phraseBound = 0
+                unsharedPhraseBound = 0
                 for p in phrases.indices {
                     phraseWindow[p] = try phraseBounds.bound(p, at: doc, last: &last, bm25: bm25)
                     phraseBound += phraseWindow[p]
+                    if phraseSlotMask[p] == 0 { unsharedPhraseBound += phraseWindow[p] }
                 }
                 windowEnd = last == end ? end : last + 1
                 order.sort { windowBound[$0] < windowBound[$1] }
