@@ -967,7 +967,12 @@ extension Searcher {
                         }
                     }
                 }
-                phraseSlotMask[p] = mask
+                var factors = mask, usable = true
+                while factors != 0 {
+                    if !(slots[factors.trailingZeroBitCount].factor > 0) { usable = false }
+                    factors &= factors - 1
+                }
+                phraseSlotMask[p] = usable ? mask : 0
             }
         }
         let phraseSlots = phrases.enumerated().map { p, phrase in
@@ -1029,7 +1034,20 @@ extension Searcher {
                 phraseBound = 0
                 unsharedPhraseBound = 0
                 for p in phrases.indices {
-                    phraseWindow[p] = try phraseBounds.bound(p, at: doc, last: &last, bm25: bm25)
+                    if phraseSlotMask[p] != 0 {
+                        // A phrase occurs at most as often as each of its words, in a field of the same length:
+                        // its bound is the smallest of its words' bounds, rescaled to its weight.
+                        var b = phrases[p].upperBound
+                        var m = phraseSlotMask[p]
+                        while m != 0 {
+                            let i = m.trailingZeroBitCount
+                            b = min(b, phrases[p].factor * (windowBound[i] / slots[i].factor))
+                            m &= m - 1
+                        }
+                        phraseWindow[p] = b
+                    } else {
+                        phraseWindow[p] = try phraseBounds.bound(p, at: doc, last: &last, bm25: bm25)
+                    }
                     phraseBound += phraseWindow[p]
                     if phraseSlotMask[p] == 0 { unsharedPhraseBound += phraseWindow[p] }
                 }
