@@ -107,6 +107,21 @@ indirect enum MatchNode {
         }
     }
 
+    /// The clauses of a union of term clauses and required phrases; `nil` otherwise.
+    var groupMembers: [Int]? {
+        switch self {
+        case .clause(let i), .requiredPhrase(let i): return [i]
+        case .or(let parts):
+            var out: [Int] = []
+            for p in parts {
+                guard let c = p.groupMembers else { return nil }
+                out += c
+            }
+            return out
+        default: return nil
+        }
+    }
+
     /// A conjunction of unions of term clauses (every query word required), with the exclusions and filters
     /// that wrap it split off: each group's clauses, so MaxScore can drive it and check the groups per candidate.
     var conjunctionWithChecks: (groups: [[Int]], excluded: [MatchNode], filters: [RangeFilter])? {
@@ -117,18 +132,36 @@ indirect enum MatchNode {
         case .filter(let a, let f):
             guard let inner = a.conjunctionWithChecks else { return nil }
             return (inner.groups, inner.excluded, inner.filters + [f])
+        case .and, .or:
+            guard let groups = clauseGroups, !groups.isEmpty else { return nil }
+            return (groups, [], [])
+        default:
+            return nil
+        }
+    }
+
+    /// The node as a conjunction of unions of term clauses (a document matches when every group has a clause
+    /// on it), or `nil` when it is not one. A union that holds conjunctions is distributed over them: an
+    /// all-words chunk `(数控 ∧ 编程) ∨ 数控编程 ∨ synonyms` is `(数控 ∨ 数控编程 ∨ …) ∧ (编程 ∨ 数控编程 ∨ …)`,
+    /// the same documents. At most 64 groups.
+    var clauseGroups: [[Int]]? {
+        if let c = groupMembers { return [c] }
+        switch self {
         case .and(let parts):
             var groups: [[Int]] = []
             for p in parts {
-                if case .and = p {
-                    guard let inner = p.conjunctionWithChecks, inner.excluded.isEmpty, inner.filters.isEmpty else { return nil }
-                    groups += inner.groups
-                } else {
-                    guard let c = p.plainClauses else { return nil }
-                    groups.append(c)
-                }
+                guard let inner = p.clauseGroups else { return nil }
+                groups += inner
             }
-            return groups.isEmpty ? nil : (groups, [], [])
+            return groups.count <= 64 ? groups : nil
+        case .or(let parts):
+            var groups: [[Int]] = [[]]
+            for p in parts {
+                guard let inner = p.clauseGroups, !inner.isEmpty else { return nil }
+                guard groups.count * inner.count <= 64 else { return nil }
+                groups = groups.flatMap { g in inner.map { g + $0 } }
+            }
+            return groups
         default:
             return nil
         }

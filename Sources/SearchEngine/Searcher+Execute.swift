@@ -834,13 +834,13 @@ extension Searcher {
         var groupSlots: [[Int]] = []
         if let groups {
             var slotOfClause: [Int: Int] = [:]
-            for (i, c) in terms.enumerated() where c.cursor != nil { slotOfClause[c.index] = i }
+            for (i, c) in terms.enumerated() { slotOfClause[c.index] = i }
             for g in groups {
                 let members = Array(Set(g.compactMap { slotOfClause[$0] })).sorted()
                 if members.isEmpty { return }
                 groupSlots.append(members)
             }
-            func cost(_ g: [Int]) -> Int { g.reduce(0) { $0 &+ terms[$1].cursor!.docFreq } }
+            func cost(_ g: [Int]) -> Int { g.reduce(0) { $0 &+ terms[$1].position.docFreq } }
             groupSlots.sort { cost($0) < cost($1) }
         }
         let conjunctive = groups != nil
@@ -1096,12 +1096,22 @@ extension Searcher {
                 // without one tells where the next match can be at the earliest.
                 for g in groupSlots {
                     var next = end
+                    var found = false
                     for i in g {
                         if docs[i] < doc { docs[i] = try slots[i].advance(to: doc) }
-                        next = min(next, docs[i])
-                        if next == doc { break }
+                        if docs[i] == doc {
+                            // A required phrase's driving term is on the document; the phrase must be too.
+                            let present = try slots[i].isTerm || contribution(slots[i].clause, doc: doc, reader: reader).freq > 0
+                            if present {
+                                found = true
+                                break
+                            }
+                            next = min(next, doc + 1)
+                        } else {
+                            next = min(next, docs[i])
+                        }
                     }
-                    if next != doc {
+                    if !found {
                         accepted = false
                         skipTo = next
                         break

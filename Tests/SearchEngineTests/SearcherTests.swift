@@ -150,6 +150,56 @@ struct SearcherTests {
         }
     }
 
+    /// All-words chunks that split into words and also spell a compound or have synonyms (`精益生产`: its
+    /// words, or the compound, or `lean production`) match the same postings through MaxScore's groups as
+    /// through the match tree, scored the same; a posting with only the synonym is found.
+    @Test func allWordsChunksWithCompoundsAndSynonymsMatchAsTheTreeDoes() throws {
+        try TemporaryDirectory.with { dir in
+            let pieces = ["数控编程", "数控", "编程", "精益生产", "lean production", "精益", "生产", "设备维修", "设备",
+                          "维修", "PLC", "可编程控制器", "六西格玛", "six sigma", "焊工", "二保焊", "经验", "优先", "lean", "production",
+                          "sigma"]
+            var g = SeededRandom(seed: 31)
+            let batches = (0..<2).map { b in
+                (0..<900).map { i -> Posting in
+                    func text(_ n: Int) -> String {
+                        (0..<n).map { _ in pieces[Int(g.next() % UInt64(pieces.count))] }.joined(separator: g.next() % 2 == 0 ? "，" : " ")
+                    }
+                    return Posting(id: "s\(b)-\(i)", title: text(Int(g.next() % 2) + 1), body: text(Int(g.next() % 30) + 1))
+                }
+            }
+            let synonymOnly = Posting(id: "lean-only", title: "lean production", body: "lean production 经验")
+            let snapshot = try buildIndex(dir, batches + [[synonymOnly]], deleted: (0..<20).map { "s\($0 % 2)-\($0 * 17)" })
+            let queries = ["数控编程", "精益生产", "设备维修", "六西格玛", "PLC编程", "精益生产 设备维修", "数控编程 经验",
+                           "焊工二保焊", "设备维修 -优先", "six sigma 精益生产"]
+            var options = SearchOptions()
+            options.match = .all
+            options.expansionShare = 1
+            let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer(), options: options)
+            var distributed = 0
+            for text in queries {
+                let query = try QueryParser().parse(text)
+                let plan = try searcher.plan(query)
+                if case .or = plan.match, plan.match.conjunctionWithChecks != nil { distributed += 1 }
+                if case .and(let parts) = plan.match, parts.contains(where: { if case .or = $0 { return true } else { return false } }),
+                   plan.match.conjunctionWithChecks != nil {
+                    distributed += 1
+                }
+                var matches = 0
+                try searcher.forEachMatch(query) { _, _ in matches += 1 }
+                for k in [1, 10, matches + 1] {
+                    let pruned = try searcher.search(query, limit: k)
+                    let exhaustive = try searcher.search(query, limit: k, strategy: .exhaustive)
+                    #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "\(text) k=\(k)")
+                    #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(text) k=\(k)")
+                }
+                #expect(try searcher.search(query, limit: matches + 1).hits.count == matches, "\(text)")
+            }
+            #expect(distributed >= 5)
+            let lean = try searcher.search(try QueryParser().parse("精益生产"), limit: 2000)
+            #expect(lean.hits.contains { $0.id == "lean-only" })
+        }
+    }
+
     /// Pruned top-k equals exhaustive scoring where blocks have more competitive (freq, length) pairs than the
     /// impacts keep (so merged pairs bound them), and for phrases bounded by their terms' impacts.
     @Test func prunedTopKEqualsExhaustiveWithCappedImpacts() throws {
