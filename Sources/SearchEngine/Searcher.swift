@@ -108,10 +108,25 @@ public final class Searcher {
         var highlight: [String] = []
     }
 
+    /// Compared and hashed by the term's UTF-8 bytes, as the dictionary compares terms: String's own hashing
+    /// normalizes non-ASCII text first, which was most of a cached lookup.
     struct TermKey: Hashable {
         var segment: Int
         var field: Int
         var term: String
+
+        static func == (a: TermKey, b: TermKey) -> Bool {
+            guard a.segment == b.segment, a.field == b.field else { return false }
+            var x = a.term, y = b.term
+            return x.withUTF8 { p in y.withUTF8 { q in p.count == q.count && (p.isEmpty || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) } }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(segment)
+            hasher.combine(field)
+            var term = term
+            term.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
     }
 
     public init(snapshot: IndexSnapshot, analyzer: Analyzer, options: SearchOptions = SearchOptions()) throws {
