@@ -291,22 +291,32 @@ public final class PostingsCursor {
         impactBuffer = .allocate(capacity: PostingsFormat.maxImpacts)
         var r = ByteReader(postings, offset: info.postingsOffset, file: file)
         if blockCount > 1 {
-            var last: UInt64 = 0
-            var d = 0, p = info.positionsOffset, i = 0
+            // Every search opens a cursor per clause and segment, and long postings have thousands of blocks:
+            // the table is read through locals (stores through the cursor's own pointers would reload them).
+            let lastDocs = blockLastDoc, docStarts = blockDocStart, posStarts = blockPosStart, impactStarts = blockImpactStart
+            let bytes = postings.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let size = postings.count
+            var o = info.postingsOffset
+            var last = 0, d = 0, p = info.positionsOffset, i = 0
             for b in 0..<blockCount {
-                last += try r.vint()
-                blockLastDoc[b] = UInt32(truncatingIfNeeded: last)
+                guard let delta = Self.vint(bytes, size, &o), let docBytes = Self.vint(bytes, size, &o),
+                      let posBytes = Self.vint(bytes, size, &o), let impactBytes = Self.vint(bytes, size, &o) else {
+                    throw .corrupt(file: file, reason: "bad skip entry of block \(b) at byte \(o)")
+                }
+                last &+= delta
+                lastDocs[b] = UInt32(truncatingIfNeeded: last)
                 // Byte counts for now; turned into starts below, once the table's end is known.
-                blockDocStart[b] = d
-                d += try r.int()
-                blockPosStart[b] = p
-                p += try r.int()
-                blockImpactStart[b] = i
-                i += try r.int()
+                docStarts[b] = d
+                posStarts[b] = p
+                impactStarts[b] = i
+                d &+= docBytes
+                p &+= posBytes
+                i &+= impactBytes
             }
+            guard d >= 0, p >= 0, i >= 0 else { throw .corrupt(file: file, reason: "skip table overflows at byte \(o)") }
             // The impacts follow the table, then the blocks.
-            for b in 0..<blockCount { blockImpactStart[b] += r.offset }
-            for b in 0..<blockCount { blockDocStart[b] += r.offset + i }
+            for b in 0..<blockCount { impactStarts[b] &+= o }
+            for b in 0..<blockCount { docStarts[b] &+= o &+ i }
         } else {
             blockLastDoc[0] = Self.noMoreDocs - 1
             if info.docFreq > 1 {
@@ -331,6 +341,26 @@ public final class PostingsCursor {
         blockDocStart.deallocate()
         impactBuffer.deallocate()
         positionBuffer?.deallocate()
+    }
+
+    /// A vint of at most 9 bytes (so it fits an `Int`) at `o`, moving past it; `nil` when it runs past `size`
+    /// or is longer.
+    @inline(__always)
+    private static func vint(_ bytes: UnsafePointer<UInt8>, _ size: Int, _ o: inout Int) -> Int? {
+        guard o < size else { return nil }
+        var byte = bytes[o]
+        o &+= 1
+        if byte < 0x80 { return Int(byte) }
+        var result = Int(byte & 0x7F)
+        var shift = 7
+        repeat {
+            guard o < size, shift < 63 else { return nil }
+            byte = bytes[o]
+            o &+= 1
+            result |= Int(byte & 0x7F) << shift
+            shift &+= 7
+        } while byte >= 0x80
+        return result
     }
 
     private static func skipImpacts(_ r: inout ByteReader) throws(IndexError) {
