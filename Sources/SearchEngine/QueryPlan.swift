@@ -92,21 +92,6 @@ indirect enum MatchNode {
         }
     }
 
-    /// The clauses of a union of plain term clauses (no phrases, no conjunctions inside); `nil` otherwise.
-    var plainClauses: [Int]? {
-        switch self {
-        case .clause(let i): return [i]
-        case .or(let parts):
-            var out: [Int] = []
-            for p in parts {
-                guard let c = p.plainClauses else { return nil }
-                out += c
-            }
-            return out
-        default: return nil
-        }
-    }
-
     /// The clauses of a union of term clauses and required phrases; `nil` otherwise.
     var groupMembers: [Int]? {
         switch self {
