@@ -4,7 +4,7 @@ import TextAnalysis
 public struct Snippet: Sendable, Equatable, Codable {
     /// The passage, white space collapsed; `…` marks cut ends.
     public var text: String
-    /// Matched words as UTF-8 byte ranges of `text`.
+    /// Matched words as UTF-8 byte ranges of `text`, words that touch joined into one range.
     public var highlights: [Range<Int>]
 
     /// The passage with each match wrapped in `open` and `close` (ANSI codes, or `【` `】`).
@@ -60,7 +60,13 @@ extension Searcher {
                 let t = inWindow[next]
                 let lower = out.count
                 out += utf8[t.start..<t.end]
-                highlights.append(lower..<out.count)
+                // Words that touch are one mark: 【数控】车床, not 【数】【控】车床 (the analyzer splits what its
+                // dictionary does not hold into characters).
+                if let last = highlights.last, last.upperBound == lower {
+                    highlights[highlights.count - 1] = last.lowerBound..<out.count
+                } else {
+                    highlights.append(lower..<out.count)
+                }
                 i = t.end
                 next += 1
                 lastWasSpace = false

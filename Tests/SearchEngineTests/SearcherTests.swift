@@ -354,6 +354,10 @@ struct SearcherTests {
             let snippet = try searcher.snippet("熟悉ABB機器人，会焊接", terms: faceted.highlightTerms)
             #expect(snippet.marked(open: "【", close: "】") == "熟悉ABB【機器人】，会焊接")
             #expect(snippet.highlights == [9..<18])
+            // Matched words that touch are marked as one; words apart stay apart.
+            let touching = try searcher.snippet("数控车床经验，会数控", terms: ["数", "控", "经验"])
+            #expect(touching.marked(open: "【", close: "】") == "【数控】车床【经验】，会【数控】")
+            #expect(touching.highlights.count == 3)
             #expect(throws: SearchError.self) { try searcher.search(try QueryParser().parse("salary>=abc")) }
         }
     }
