@@ -27,8 +27,19 @@ extension Searcher {
     ///
     /// The text is analysed again, so matches are found exactly as the index found them (`機器人` matches a
     /// query for `机器人`), and marks cover the original characters.
-    public func snippet(_ text: String, terms: Set<String>, length: Int = 110) throws -> Snippet {
-        let tokens = try session.analyze(text).filter { terms.contains($0.term) }
+    /// `pieces` (``SearchResults/highlightPieces``) are marked only where they touch another match.
+    public func snippet(_ text: String, terms: Set<String>, pieces: Set<String> = [], length: Int = 110) throws -> Snippet {
+        let matched = try session.analyze(text).filter { terms.contains($0.term) }
+        var tokens = matched
+        if !pieces.isEmpty {
+            let ends = Set(matched.map(\.end)), starts = Set(matched.map(\.start))
+            tokens.removeAll { t in
+                guard pieces.contains(t.term) else { return false }
+                // Touching: a match ends where it starts or starts where it ends, or a longer match holds it.
+                let held = matched.contains { $0.start <= t.start && $0.end >= t.end && $0.end - $0.start > t.end - t.start }
+                return !(ends.contains(t.start) || starts.contains(t.end) || held)
+            }
+        }
         let utf8 = Array(text.utf8)
         // Candidate windows start a little before each match; keep the one covering the most distinct terms.
         var bestStart = 0

@@ -205,6 +205,8 @@ struct QueryPlan {
     var match: MatchNode = .none
     /// Folded query terms, for highlighting.
     var highlightTerms: Set<String> = []
+    /// Single characters the analyzer cut a longer query word into (数控编程 → 数 控 编 程).
+    var highlightPieces: Set<String> = []
 
     mutating func add(_ clause: ScoringClause, weight: Double, unit: Int = -1, credit: Double = 1) -> Int {
         if let i = clauses.firstIndex(of: clause) {

@@ -392,7 +392,7 @@ extension Searcher {
                 .map { (value: $0.key, count: $0.value) }
         }
         return SearchResults(hits: hits, totalMatches: countAll || !facets.isEmpty ? total : nil, facets: facetResults,
-                             highlightTerms: plan.highlightTerms)
+                             highlightTerms: plan.highlightTerms, highlightPieces: plan.highlightPieces)
     }
 
     /// Calls `body` with the segment and document of every posting matching `query`, in index order (no

@@ -34,6 +34,9 @@ public struct SearchResults: Sendable {
     public var facets: [String: [(value: String, count: Int)]]
     /// Folded terms that matched, for highlighting.
     public var highlightTerms: Set<String>
+    /// Those of `highlightTerms` that are single characters of a longer query word (`数控编程` → `数 控 编 程`):
+    /// a snippet marks them only where they touch another match, not every lone `数` of the text.
+    public var highlightPieces: Set<String> = []
 }
 
 /// How the top documents are found.
@@ -324,6 +327,7 @@ public final class Searcher {
                 continue
             }
             p.highlightTerms.insert(term)
+            if terms.count > 1 && term.unicodeScalars.count == 1 { p.highlightPieces.insert(term) }
             var alternatives: [MatchNode] = []
             let unit = p.unitCount
             p.unitCount += 1

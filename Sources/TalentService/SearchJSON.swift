@@ -114,8 +114,8 @@ public enum SearchJSON {
         try results.hits.enumerated().map { i, hit in
             let stored = try searcher.snapshot.segments[hit.segment].storedDocument(hit.doc)
             let record = try TalentIndex.record(from: stored)
-            let body = try searcher.snippet(record.description, terms: results.highlightTerms)
-            let title = try searcher.snippet(record.title, terms: results.highlightTerms, length: 80)
+            let body = try searcher.snippet(record.description, terms: results.highlightTerms, pieces: results.highlightPieces)
+            let title = try searcher.snippet(record.title, terms: results.highlightTerms, pieces: results.highlightPieces, length: 80)
             return Self.hit(rank: offset + i + 1, hit: hit, record: record, title: title, snippet: body, explain: explain)
         }
     }

@@ -101,8 +101,8 @@ extension Talent {
             let color = !json && isatty(1) == 1
             for (i, hit) in results.hits.enumerated() {
                 let record = try TalentIndex.record(from: snapshot.segments[hit.segment].storedDocument(hit.doc))
-                let body = try searcher.snippet(record.description, terms: results.highlightTerms)
-                let title = try searcher.snippet(record.title, terms: results.highlightTerms, length: 80)
+                let body = try searcher.snippet(record.description, terms: results.highlightTerms, pieces: results.highlightPieces)
+                let title = try searcher.snippet(record.title, terms: results.highlightTerms, pieces: results.highlightPieces, length: 80)
                 if json {
                     print(try SearchJSON.encode(SearchJSON.hit(rank: offset + i + 1, hit: hit, record: record, title: title,
                                                                snippet: body, explain: explain)))

@@ -358,6 +358,15 @@ struct SearcherTests {
             let touching = try searcher.snippet("数控车床经验，会数控", terms: ["数", "控", "经验"])
             #expect(touching.marked(open: "【", close: "】") == "【数控】车床【经验】，会【数控】")
             #expect(touching.highlights.count == 3)
+            // Characters a longer query word was cut into are marked where they touch another match only; a
+            // character typed on its own is marked everywhere.
+            let pieces = try searcher.search(try QueryParser().parse("数控编程")).highlightPieces
+            #expect(pieces.isSuperset(of: ["数", "控"]))
+            #expect(try searcher.search(try QueryParser().parse("数")).highlightPieces.isEmpty)
+            let cut = try searcher.snippet("熟悉广数系统，会数控编程", terms: ["数", "控", "编", "程"], pieces: pieces)
+            #expect(cut.marked(open: "【", close: "】") == "熟悉广数系统，会【数控编程】")
+            let alone = try searcher.snippet("熟悉广数系统，会数控编程", terms: ["数"])
+            #expect(alone.marked(open: "【", close: "】") == "熟悉广【数】系统，会【数】控编程")
             #expect(throws: SearchError.self) { try searcher.search(try QueryParser().parse("salary>=abc")) }
         }
     }
