@@ -932,21 +932,22 @@ extension Searcher {
         // do: a candidate without one of them gets nothing from the phrase, and its bound drops it. And the
         // phrase reads its positions through their cursors: by the time a phrase is scored, every term slot has
         // been moved to the candidate, so the phrase's own cursors would decode the same blocks again.
+        // Per phrase and word, the term slot holding the word in the phrase's field (nil: none).
+        let wordSlots: [[Int?]] = phrases.map { phrase in
+            guard case .phrase(let words, _) = plan.clauses[phrase.index].kind else { return [] }
+            return words.map { word in
+                (0..<n).first { i in
+                    guard slots[i].isTerm, terms[i].field == phrase.field, case .term(word) = plan.clauses[terms[i].index].kind
+                    else { return false }
+                    return true
+                }
+            }
+        }
         let phrasesOfSlot = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n)
         phrasesOfSlot.initialize(repeating: 0)
         defer { phrasesOfSlot.deallocate() }
-        var sharedCursors = [[PostingsCursor?]](repeating: [], count: phrases.count)
-        for (p, phrase) in phrases.enumerated() {
-            guard case .phrase(let words, _) = plan.clauses[phrase.index].kind else { continue }
-            sharedCursors[p] = words.map { word in
-                for i in 0..<n where slots[i].isTerm && terms[i].field == phrase.field {
-                    if case .term(word) = plan.clauses[terms[i].index].kind {
-                        if p < 64 { phrasesOfSlot[i] |= 1 << UInt64(p) }
-                        return terms[i].cursor
-                    }
-                }
-                return nil
-            }
+        for (p, words) in wordSlots.enumerated() where p < 64 {
+            for case let i? in words { phrasesOfSlot[i] |= 1 << UInt64(p) }
         }
         let tracksPhrases = phrasesOfSlot.contains { $0 != 0 }
         // Per phrase, the term slots it shares all its cursors with (0: not every word has a slot). A document
@@ -956,28 +957,15 @@ extension Searcher {
         phraseSlotMask.initialize(repeating: 0)
         defer { phraseSlotMask.deallocate() }
         if n <= 64 {
-            for p in phrases.indices where sharedCursors[p].allSatisfy({ $0 != nil }) && !sharedCursors[p].isEmpty {
-                guard case .phrase(let words, _) = plan.clauses[phrases[p].index].kind else { continue }
-                var mask: UInt64 = 0
-                for word in words {
-                    for i in 0..<n where slots[i].isTerm && terms[i].field == phrases[p].field {
-                        if case .term(word) = plan.clauses[terms[i].index].kind {
-                            mask |= 1 << UInt64(i)
-                            break
-                        }
-                    }
-                }
-                var factors = mask, usable = true
-                while factors != 0 {
-                    if !(slots[factors.trailingZeroBitCount].factor > 0) { usable = false }
-                    factors &= factors - 1
-                }
-                phraseSlotMask[p] = usable ? mask : 0
+            for (p, words) in wordSlots.enumerated() where !words.isEmpty && words.allSatisfy({ $0 != nil }) {
+                // Its window bound is rescaled from its words' slots' bounds, which needs their factors.
+                guard words.allSatisfy({ slots[$0!].factor > 0 }) else { continue }
+                phraseSlotMask[p] = words.reduce(0) { $0 | 1 << UInt64($1!) }
             }
         }
         let phraseSlots = phrases.enumerated().map { p, phrase in
             PhraseSlot(phrase, norms: reader.norms(field: phrase.field).baseAddress,
-                       lengthParts: lengths.tables[phrase.field], shared: sharedCursors[p])
+                       lengthParts: lengths.tables[phrase.field], shared: wordSlots[p].map { $0.flatMap { terms[$0].cursor } })
         }
         defer { for slot in phraseSlots { slot.deallocate() } }
         let phraseBounds = PhraseBounds(phrases, slots: phraseSlots)
