@@ -59,6 +59,18 @@ func randomPostings(_ count: Int, seed: UInt64, prefix: String) -> [Posting] {
     }
 }
 
+/// Searches `query` with pruning and exhaustively, expects the same ranked ids and scores, and returns the
+/// exhaustive results.
+@discardableResult
+func expectPrunedEqualsExhaustive(_ searcher: Searcher, _ query: Query, limit k: Int, _ label: String,
+                                  sourceLocation: SourceLocation = #_sourceLocation) throws -> SearchResults {
+    let pruned = try searcher.search(query, limit: k)
+    let exhaustive = try searcher.search(query, limit: k, strategy: .exhaustive)
+    #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "\(label)", sourceLocation: sourceLocation)
+    #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(label)", sourceLocation: sourceLocation)
+    return exhaustive
+}
+
 struct SearcherTests {
     /// Pruned top-k equals exhaustive scoring on ≥ 200 random queries, over several segments with deletions.
     @Test func prunedTopKEqualsExhaustive() throws {
@@ -87,10 +99,7 @@ struct SearcherTests {
                 let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer(), options: options)
                 let query = try QueryParser().parse(parts.joined(separator: " "))
                 let k = [1, 5, 10, 50][q % 4]
-                let pruned = try searcher.search(query, limit: k)
-                let exhaustive = try searcher.search(query, limit: k, strategy: .exhaustive)
-                #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "\(parts)")
-                #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(parts)")
+                let exhaustive = try expectPrunedEqualsExhaustive(searcher, query, limit: k, "\(parts)")
                 for hit in exhaustive.hits { #expect(!deleted.contains(hit.id)) }
                 if !exhaustive.hits.isEmpty { checked += 1 }
                 if q % 4 == 1 {
@@ -139,10 +148,7 @@ struct SearcherTests {
                 let query = try QueryParser().parse(parts.joined(separator: " "))
                 if try searcher.plan(query).match.conjunctionWithChecks != nil { conjunctions += 1 }
                 let k = [1, 3, 10, 20][q % 4]
-                let pruned = try searcher.search(query, limit: k)
-                let exhaustive = try searcher.search(query, limit: k, strategy: .exhaustive)
-                #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "\(parts)")
-                #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(parts)")
+                let exhaustive = try expectPrunedEqualsExhaustive(searcher, query, limit: k, "\(parts)")
                 if !exhaustive.hits.isEmpty { checked += 1 }
             }
             #expect(conjunctions >= 45)
@@ -187,10 +193,7 @@ struct SearcherTests {
                 var matches = 0
                 try searcher.forEachMatch(query) { _, _ in matches += 1 }
                 for k in [1, 10, matches + 1] {
-                    let pruned = try searcher.search(query, limit: k)
-                    let exhaustive = try searcher.search(query, limit: k, strategy: .exhaustive)
-                    #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "\(text) k=\(k)")
-                    #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(text) k=\(k)")
+                    try expectPrunedEqualsExhaustive(searcher, query, limit: k, "\(text) k=\(k)")
                 }
                 #expect(try searcher.search(query, limit: matches + 1).hits.count == matches, "\(text)")
             }
@@ -243,10 +246,7 @@ struct SearcherTests {
                 let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer(), options: options)
                 let query = try QueryParser().parse(parts.joined(separator: " "))
                 let k = [1, 5, 10][q % 3]
-                let pruned = try searcher.search(query, limit: k)
-                let exhaustive = try searcher.search(query, limit: k, strategy: .exhaustive)
-                #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "\(parts)")
-                #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(parts)")
+                let exhaustive = try expectPrunedEqualsExhaustive(searcher, query, limit: k, "\(parts)")
                 if !exhaustive.hits.isEmpty { checked += 1 }
             }
             #expect(checked >= 100)
