@@ -29,16 +29,12 @@ extension Searcher {
     /// query for `机器人`), and marks cover the original characters.
     /// `pieces` (``SearchResults/highlightPieces``) are marked only where they touch another match.
     public func snippet(_ text: String, terms: Set<String>, pieces: Set<String> = [], length: Int = 110) throws -> Snippet {
-        let matched = try session.analyze(text).filter { terms.contains($0.term) }
-        var tokens = matched
+        var tokens = try session.analyze(text).filter { terms.contains($0.term) }
         if !pieces.isEmpty {
-            let ends = Set(matched.map(\.end)), starts = Set(matched.map(\.start))
-            tokens.removeAll { t in
-                guard pieces.contains(t.term) else { return false }
-                // Touching: a match ends where it starts or starts where it ends, or a longer match holds it.
-                let held = matched.contains { $0.start <= t.start && $0.end >= t.end && $0.end - $0.start > t.end - t.start }
-                return !(ends.contains(t.start) || starts.contains(t.end) || held)
-            }
+            // A piece is kept where another match ends where it starts or starts where it ends. (One inside a
+            // longer match is marked with it either way.)
+            let ends = Set(tokens.map(\.end)), starts = Set(tokens.map(\.start))
+            tokens.removeAll { pieces.contains($0.term) && !ends.contains($0.start) && !starts.contains($0.end) }
         }
         let utf8 = Array(text.utf8)
         // Candidate windows start a little before each match; keep the one covering the most distinct terms.
