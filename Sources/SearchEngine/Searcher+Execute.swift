@@ -423,11 +423,7 @@ extension Searcher {
 
     /// Index-wide statistics per clause: idf from document frequencies summed over segments.
     func clauseStatistics(_ plan: QueryPlan) throws -> [ClauseStats] {
-        func docFreq(_ field: Int, _ term: String) throws -> Int {
-            var d = 0
-            for segment in snapshot.segments.indices { d += try termInfo(segment: segment, field: field, term: term)?.docFreq ?? 0 }
-            return d
-        }
+        func docFreq(_ field: Int, _ term: String) throws -> Int { try termEntry(field: field, term: term).docFreq }
         return try plan.clauses.map { clause in
             let stats = fieldStats[clause.field]
             let avg = stats.docCount > 0 ? Double(stats.sumLength) / Double(stats.docCount) : 1
@@ -451,7 +447,7 @@ extension Searcher {
             switch clause.kind {
             case .term(let t):
                 let c = SegmentClause(index: i, field: clause.field, factor: factor, averageLength: stats[i].averageLength, offsets: [])
-                if let info = try termInfo(segment: s, field: clause.field, term: t) {
+                if let info = try termEntry(field: clause.field, term: t).infos[s] {
                     c.cursor = try segment.postings(info)
                     // Slightly inflated so rounding in a sum can never exceed it.
                     c.upperBound = factor * bm25.tf(Double(info.maxFreq), length: Double(info.minNorm),
@@ -462,7 +458,7 @@ extension Searcher {
                 let c = SegmentClause(index: i, field: clause.field, factor: factor, averageLength: stats[i].averageLength, offsets: offsets)
                 var cursors: [PostingsCursor] = []
                 for t in terms {
-                    guard let info = try termInfo(segment: s, field: clause.field, term: t) else { return c }
+                    guard let info = try termEntry(field: clause.field, term: t).infos[s] else { return c }
                     let cursor = try segment.postings(info)
                     cursors.append(cursor)
                 }

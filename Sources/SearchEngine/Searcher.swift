@@ -83,10 +83,10 @@ public final class Searcher {
     }
     let scratch = ScoringScratch()
     private var lengths: LengthTables?
-    /// Dictionary entries looked up so far, by segment, field and term: planning, statistics and binding
-    /// ask for the same terms, and so do later searches on the same snapshot (which never changes). Bounded
-    /// by ``termInfoLimit``.
-    private var termInfos: [TermKey: TermInfo?] = [:]
+    /// Dictionary entries looked up so far, by field and term, with one entry per segment: planning,
+    /// statistics and binding ask for the same terms, and so do later searches on the same snapshot (which
+    /// never changes). Bounded by ``termInfoLimit``.
+    private var termInfos: [TermKey: TermEntry] = [:]
     static let termInfoLimit = 1 << 16
     /// Lexicon forms (synonyms, translations) as the analyzer folds and splits them: the same for every
     /// query that names their skill.
@@ -114,18 +114,16 @@ public final class Searcher {
     /// Compared and hashed by the term's UTF-8 bytes, as the dictionary compares terms: String's own hashing
     /// normalizes non-ASCII text first, which was most of a cached lookup.
     struct TermKey: Hashable {
-        var segment: Int
         var field: Int
         var term: String
 
         static func == (a: TermKey, b: TermKey) -> Bool {
-            guard a.segment == b.segment, a.field == b.field else { return false }
+            guard a.field == b.field else { return false }
             var x = a.term, y = b.term
             return x.withUTF8 { p in y.withUTF8 { q in p.count == q.count && (p.isEmpty || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) } }
         }
 
         func hash(into hasher: inout Hasher) {
-            hasher.combine(segment)
             hasher.combine(field)
             var term = term
             term.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
@@ -149,14 +147,23 @@ public final class Searcher {
         return made
     }
 
-    /// The dictionary entry of `term` in `field` of segment `segment`, remembered.
-    func termInfo(segment: Int, field: Int, term: String) throws -> TermInfo? {
-        let key = TermKey(segment: segment, field: field, term: term)
+    /// A term's dictionary entries in every segment of the snapshot.
+    struct TermEntry {
+        /// Per segment, `nil` where the segment lacks the term.
+        var infos: [TermInfo?]
+        /// Document frequency summed over the segments (deleted documents included, as BM25's statistics are).
+        var docFreq: Int
+    }
+
+    /// The dictionary entries of `term` in `field`, one per segment, remembered.
+    func termEntry(field: Int, term: String) throws -> TermEntry {
+        let key = TermKey(field: field, term: term)
         if let known = termInfos[key] { return known }
-        let info = try snapshot.segments[segment].termInfo(field: field, term: term)
+        let infos = try snapshot.segments.map { try $0.termInfo(field: field, term: term) }
+        let entry = TermEntry(infos: infos, docFreq: infos.reduce(0) { $0 + ($1?.docFreq ?? 0) })
         if termInfos.count >= Self.termInfoLimit { termInfos = [:] }
-        termInfos[key] = info
-        return info
+        termInfos[key] = entry
+        return entry
     }
 
     /// A lexicon form folded and analysed, remembered (the lexicon holds a few thousand forms).
@@ -464,9 +471,7 @@ public final class Searcher {
     func exactCount(_ term: String, fields: [(Int, Double)]) throws -> Int {
         var best = 0
         for (f, _) in fields {
-            var n = 0
-            for segment in snapshot.segments.indices { n += try termInfo(segment: segment, field: f, term: term)?.docFreq ?? 0 }
-            best = max(best, n)
+            best = max(best, try termEntry(field: f, term: term).docFreq)
         }
         return best
     }
