@@ -419,12 +419,15 @@ extension Searcher {
     struct ClauseStats {
         var idf: Double
         var averageLength: Double
+        /// A phrase the match tree requires (so a segment gives it a driving cursor).
+        var isRequired = false
     }
 
     /// Index-wide statistics per clause: idf from document frequencies summed over segments.
     func clauseStatistics(_ plan: QueryPlan) throws -> [ClauseStats] {
         func docFreq(_ field: Int, _ term: String) throws -> Int { try termEntry(field: field, term: term).docFreq }
-        return try plan.clauses.map { clause in
+        let required = plan.match.requiredPhrases
+        return try plan.clauses.enumerated().map { i, clause in
             let stats = fieldStats[clause.field]
             let avg = stats.docCount > 0 ? Double(stats.sumLength) / Double(stats.docCount) : 1
             switch clause.kind {
@@ -433,7 +436,7 @@ extension Searcher {
                                    averageLength: avg)
             case .phrase(let terms, _):
                 let idf = try terms.reduce(0.0) { $0 + options.bm25.idf(docFreq: try docFreq(clause.field, $1), docCount: stats.docCount) }
-                return ClauseStats(idf: idf, averageLength: avg)
+                return ClauseStats(idf: idf, averageLength: avg, isRequired: required.contains(i))
             }
         }
     }
@@ -441,7 +444,6 @@ extension Searcher {
     private func bind(_ plan: QueryPlan, stats: [ClauseStats], segment s: Int) throws -> [SegmentClause] {
         let segment = snapshot.segments[s]
         let bm25 = options.bm25
-        let requiredPhrases = plan.match.requiredPhrases
         return try plan.clauses.enumerated().map { i, clause in
             let factor = plan.weights[i] * stats[i].idf
             switch clause.kind {
@@ -464,7 +466,7 @@ extension Searcher {
                 }
                 c.phraseCursors = cursors
                 c.upperBound = factor * (bm25.k1 + 1) * (1 + 1e-9)
-                if requiredPhrases.contains(i), let rarest = cursors.min(by: { $0.docFreq < $1.docFreq }) {
+                if stats[i].isRequired, let rarest = cursors.min(by: { $0.docFreq < $1.docFreq }) {
                     c.driver = try segment.postings(rarest.termInfo)
                 }
                 return c
