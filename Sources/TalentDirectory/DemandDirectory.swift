@@ -747,7 +747,9 @@ public struct DemandDirectory: Sendable {
     /// A region cut to its city, so that sites writing `广东·深圳`, `深圳·南山区`, `广东省深圳市南山区` and
     /// `深圳市` all give `深圳`: the part after a province when the region starts with one, else the first part,
     /// without 省/市/自治区. Municipalities give themselves (`上海·浦东新区` → `上海`); a province alone, a
-    /// country or text of another shape is kept (`Malaysia·Penang` → `Malaysia`).
+    /// country or text of another shape is kept (`Malaysia·Penang` → `Malaysia`). English names of Chinese
+    /// cities and provinces give the Chinese ones (`Jiangsu·Suzhou`, `Suzhou, Jiangsu` → `苏州`; `Shanghai` →
+    /// `上海`; see ``RegionNames``).
     public static func regionKey(_ raw: String) -> String {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return "" }
@@ -757,11 +759,15 @@ public struct DemandDirectory: Sendable {
         if parts.count == 1, let compact = compactRegion(parts[0]) { parts = compact }
         guard let head = parts.first else { return text }
         let first = trimSuffix(head, ["省", "市", "自治区", "特别行政区", "壮族自治区", "回族自治区", "维吾尔自治区"])
+        // English names become Chinese ones (`Jiangsu·Suzhou` → 苏州), the province choosing among cities of
+        // one spelling; unknown names stay as written.
         if provinces.contains(first), parts.count > 1 {
             let city = trimSuffix(parts[1], ["市", "地区", "自治州"])
-            return city.isEmpty ? first : city
+            if city.isEmpty { return RegionNames.province(first) ?? first }
+            return RegionNames.city(city, province: RegionNames.province(first)) ?? city
         }
-        return first
+        let province = parts.count > 1 ? RegionNames.province(parts[1]) : nil
+        return RegionNames.city(first, province: province) ?? RegionNames.province(first) ?? first
     }
 
     /// `广东省广州市白云区` → [`广东省`, `广州市`]; `深圳市南山区` → [`深圳市`]; `nil` when the text has no

@@ -187,12 +187,33 @@ struct DirectoryTests {
 
     @Test(arguments: [
         ("广东·深圳", "深圳"), ("深圳·南山区·科技园", "深圳"), ("广东省深圳市南山区", "深圳"), ("深圳市", "深圳"),
-        ("上海·浦东新区", "上海"), ("北京··", "北京"), ("北京市朝阳区", "北京"), ("Jiangsu·Suzhou", "Suzhou"),
+        ("上海·浦东新区", "上海"), ("北京··", "北京"), ("北京市朝阳区", "北京"), ("Jiangsu·Suzhou", "苏州"),
         ("Malaysia·Penang", "Malaysia"), ("台湾·新竹", "新竹"), ("香港", "香港"), ("", ""),
         ("广西壮族自治区南宁市", "南宁"),
+        // English names: the province picks among cities of one spelling; unknown or undecided names stay.
+        ("Shanghai", "上海"), ("Shanghai·Pudong", "上海"), ("Anhui·Suzhou", "宿州"), ("Suzhou", "苏州"),
+        ("Suzhou, Jiangsu", "苏州"), ("Zhejiang·Taizhou", "台州"), ("Jiangsu·Taizhou", "泰州"), ("Taizhou", "Taizhou"),
+        ("Shaanxi·Xi'an", "西安"), ("Xian", "西安"), ("Hong Kong", "香港"), ("Jiangsu", "江苏"),
+        ("Jiangsu·Haimen", "Haimen"), ("Guangdong·SHENZHEN", "深圳"), ("Singapore", "Singapore"),
     ])
     func regionKeys(_ raw: String, _ key: String) {
         #expect(DemandDirectory.regionKey(raw) == key)
+    }
+
+    /// The English names table: every entry names a Chinese city of a known province, and a spelling shared by
+    /// several cities is in different provinces, at most one preferred.
+    @Test func englishRegionNamesAreConsistent() {
+        let provinces = Set(RegionNames.provinces.values)
+        #expect(RegionNames.cities.count > 200)
+        for (name, cities) in RegionNames.cities {
+            #expect(RegionNames.key(name) == name)
+            #expect(Set(cities.map(\.province)).count == cities.count, "\(name)")
+            #expect(cities.filter(\.preferred).count <= 1, "\(name)")
+            for c in cities {
+                #expect(provinces.contains(c.province), "\(name) \(c.province)")
+                #expect(!c.city.isEmpty && !c.city.unicodeScalars.contains { $0.isASCII }, "\(name) \(c.city)")
+            }
+        }
     }
 
     @Test(arguments: [
