@@ -5,6 +5,39 @@ import TextAnalysis
 
 @testable import TalentDirectory
 
+/// A corpus folder that grows by one JSON Lines file per run, indexed into `folder/index` on one thread: for
+/// tests of what successive `talent index` runs commit and merge.
+struct GrowingCorpus {
+    let corpus: String
+    let index: String
+    var options: Ingest.Options
+    let analyzer: Analyzer
+
+    init(in folder: String, mergePolicy: MergePolicy? = MergePolicy()) throws {
+        corpus = folder + "/corpus"
+        index = folder + "/index"
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        options = Ingest.Options(paths: [corpus], indexDirectory: index)
+        options.threads = 1
+        options.mergePolicy = mergePolicy
+        analyzer = try Analyzer()
+    }
+
+    /// Writes `records` (JSON objects) as the run's file `part-<run>.jsonl`.
+    func add(_ run: Int, _ records: [String]) throws {
+        try Data((records.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: corpus + "/part-\(run).jsonl"))
+    }
+
+    /// Writes one posting for `run`.
+    func add(_ run: Int) throws {
+        try add(run, [#"{"id": "p\#(run)", "title": "数控车工 \#(run)", "description": "操作数控车床"}"#])
+    }
+
+    func run() throws -> Ingest.Summary {
+        try Ingest(options: options, analyzer: analyzer).run(issue: { _ in }, progress: { _ in })
+    }
+}
+
 @Suite struct IngestTests {
     /// A corpus file reached through a symbolic link is indexed again when the file it points to changes.
     @Test func aLinkedFileIsReindexedWhenItsTargetChanges() throws {
@@ -32,17 +65,11 @@ import TextAnalysis
     /// Each run that adds a file commits a new segment; past `manySegments` the summary suggests merging.
     @Test func manySegmentsBringTheOptimizeAdvice() throws {
         try DemandFixtures.withFolder { folder in
-            let corpus = folder + "/corpus"
-            try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
-            var options = Ingest.Options(paths: [corpus], indexDirectory: folder + "/index")
-            options.threads = 1
-            options.mergePolicy = nil
-            let analyzer = try Analyzer()
+            let growing = try GrowingCorpus(in: folder, mergePolicy: nil)
             var summaries: [Ingest.Summary] = []
             for run in 0...Ingest.Summary.manySegments {
-                let record = #"{"id": "p\#(run)", "title": "数控车工 \#(run)", "description": "操作数控车床"}"#
-                try Data((record + "\n").utf8).write(to: URL(fileURLWithPath: corpus + "/part-\(run).jsonl"))
-                summaries.append(try Ingest(options: options, analyzer: analyzer).run(issue: { _ in }, progress: { _ in }))
+                try growing.add(run)
+                summaries.append(try growing.run())
             }
             #expect(summaries.map(\.segments) == Array(1...(Ingest.Summary.manySegments + 1)))
             #expect(summaries.dropLast().allSatisfy { $0.optimizeAdvice == nil })
@@ -55,16 +82,11 @@ import TextAnalysis
     /// one, committed, and every document stays findable and in order.
     @Test func smallSegmentsAreMergedOnceTenPileUp() throws {
         try DemandFixtures.withFolder { folder in
-            let corpus = folder + "/corpus"
-            try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
-            var options = Ingest.Options(paths: [corpus], indexDirectory: folder + "/index")
-            options.threads = 1
-            let analyzer = try Analyzer()
+            let growing = try GrowingCorpus(in: folder)
             var segments: [Int] = []
             for run in 0..<13 {
-                let records = (0..<3).map { #"{"id": "p\#(run)-\#($0)", "title": "数控车工 \#(run)", "description": "操作数控车床 第\#($0)台"}"# }
-                try Data((records.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: corpus + "/part-\(run).jsonl"))
-                let summary = try Ingest(options: options, analyzer: analyzer).run(issue: { _ in }, progress: { _ in })
+                try growing.add(run, (0..<3).map { #"{"id": "p\#(run)-\#($0)", "title": "数控车工 \#(run)", "description": "操作数控车床 第\#($0)台"}"# })
+                let summary = try growing.run()
                 segments.append(summary.segments)
                 #expect(summary.documents == 3 * (run + 1))
                 #expect(summary.segmentsBeforeMerging == (run == 9 ? 10 : summary.segments))
@@ -75,7 +97,7 @@ import TextAnalysis
             let first = try #require(snapshot.segments.first)
             #expect((0..<first.maxDoc).map { first.id(of: $0) } == (0..<10).flatMap { run in (0..<3).map { "p\(run)-\($0)" } })
             // Unchanged files: nothing to commit, nothing merged.
-            let again = try Ingest(options: options, analyzer: analyzer).run(issue: { _ in }, progress: { _ in })
+            let again = try growing.run()
             #expect(!again.committed && again.segments == 4)
         }
     }
@@ -90,32 +112,24 @@ import TextAnalysis
 
     @Test func aLockedIndexLeavesTheCommitAndAWarning() throws {
         try DemandFixtures.withFolder { folder in
-            let corpus = folder + "/corpus", index = folder + "/index"
-            try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
-            var options = Ingest.Options(paths: [corpus], indexDirectory: index)
-            options.threads = 1
-            options.mergePolicy = nil
-            let analyzer = try Analyzer()
-            func add(_ run: Int) throws {
-                let record = #"{"id": "p\#(run)", "title": "数控车工 \#(run)", "description": "操作数控车床"}"#
-                try Data((record + "\n").utf8).write(to: URL(fileURLWithPath: corpus + "/part-\(run).jsonl"))
-            }
+            var growing = try GrowingCorpus(in: folder, mergePolicy: nil)
             for run in 0..<10 {
-                try add(run)
-                _ = try Ingest(options: options, analyzer: analyzer).run(issue: { _ in }, progress: { _ in })
+                try growing.add(run)
+                _ = try growing.run()
             }
             let holder = Holder()
-            options.mergePolicy = MergePolicy()
-            options.beforeMerging = { holder.lock = try? WriteLock(directory: index, purpose: "another writer") }
-            try add(10)
-            let blocked = try Ingest(options: options, analyzer: analyzer).run(issue: { _ in }, progress: { _ in })
+            let index = growing.index
+            growing.options.mergePolicy = MergePolicy()
+            growing.options.beforeMerging = { holder.lock = try? WriteLock(directory: index, purpose: "another writer") }
+            try growing.add(10)
+            let blocked = try growing.run()
             #expect(holder.lock != nil)
             #expect(blocked.committed && blocked.documents == 11 && blocked.segments == 11)
             #expect(blocked.mergeProblem?.contains("another writer") == true, "\(blocked.mergeProblem ?? "none")")
             holder.lock?.release()
-            options.beforeMerging = nil
-            try add(11)
-            let next = try Ingest(options: options, analyzer: analyzer).run(issue: { _ in }, progress: { _ in })
+            growing.options.beforeMerging = nil
+            try growing.add(11)
+            let next = try growing.run()
             #expect(next.mergeProblem == nil && next.documents == 12 && next.segments == 3)
         }
     }
