@@ -421,22 +421,26 @@ extension Searcher {
         var averageLength: Double
         /// A phrase the match tree requires (so a segment gives it a driving cursor).
         var isRequired = false
+        /// The dictionary entries of the clause's terms (one for a term, one per word for a phrase), so
+        /// binding each segment looks nothing up again.
+        var entries: [TermEntry] = []
     }
 
     /// Index-wide statistics per clause: idf from document frequencies summed over segments.
     func clauseStatistics(_ plan: QueryPlan) throws -> [ClauseStats] {
-        func docFreq(_ field: Int, _ term: String) throws -> Int { try termEntry(field: field, term: term).docFreq }
         let required = plan.match.requiredPhrases
         return try plan.clauses.enumerated().map { i, clause in
             let stats = fieldStats[clause.field]
             let avg = stats.docCount > 0 ? Double(stats.sumLength) / Double(stats.docCount) : 1
             switch clause.kind {
             case .term(let t):
-                return ClauseStats(idf: options.bm25.idf(docFreq: try docFreq(clause.field, t), docCount: stats.docCount),
-                                   averageLength: avg)
+                let entry = try termEntry(field: clause.field, term: t)
+                return ClauseStats(idf: options.bm25.idf(docFreq: entry.docFreq, docCount: stats.docCount),
+                                   averageLength: avg, entries: [entry])
             case .phrase(let terms, _):
-                let idf = try terms.reduce(0.0) { $0 + options.bm25.idf(docFreq: try docFreq(clause.field, $1), docCount: stats.docCount) }
-                return ClauseStats(idf: idf, averageLength: avg, isRequired: required.contains(i))
+                let entries = try terms.map { try termEntry(field: clause.field, term: $0) }
+                let idf = entries.reduce(0.0) { $0 + options.bm25.idf(docFreq: $1.docFreq, docCount: stats.docCount) }
+                return ClauseStats(idf: idf, averageLength: avg, isRequired: required.contains(i), entries: entries)
             }
         }
     }
@@ -447,20 +451,21 @@ extension Searcher {
         return try plan.clauses.enumerated().map { i, clause in
             let factor = plan.weights[i] * stats[i].idf
             switch clause.kind {
-            case .term(let t):
+            case .term:
                 let c = SegmentClause(index: i, field: clause.field, factor: factor, averageLength: stats[i].averageLength, offsets: [])
-                if let info = try termEntry(field: clause.field, term: t).infos[s] {
+                if let info = stats[i].entries[0].infos[s] {
                     c.cursor = try segment.postings(info)
                     // Slightly inflated so rounding in a sum can never exceed it.
                     c.upperBound = factor * bm25.tf(Double(info.maxFreq), length: Double(info.minNorm),
                                                     averageLength: stats[i].averageLength) * (1 + 1e-9)
                 }
                 return c
-            case .phrase(let terms, let offsets):
+            case .phrase(_, let offsets):
                 let c = SegmentClause(index: i, field: clause.field, factor: factor, averageLength: stats[i].averageLength, offsets: offsets)
                 var cursors: [PostingsCursor] = []
-                for t in terms {
-                    guard let info = try termEntry(field: clause.field, term: t).infos[s] else { return c }
+                cursors.reserveCapacity(stats[i].entries.count)
+                for entry in stats[i].entries {
+                    guard let info = entry.infos[s] else { return c }
                     let cursor = try segment.postings(info)
                     cursors.append(cursor)
                 }
