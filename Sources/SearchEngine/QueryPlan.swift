@@ -13,6 +13,11 @@ public enum MatchMode: String, Sendable, CaseIterable {
 public struct SearchOptions: Sendable, Equatable {
     /// Fields searched by unfielded words, with their BM25 weights.
     public var fieldWeights: [String: Double] = ["title": 1, "body": 1]
+    /// Fields where unfielded words also match as they are (no longer words, phrases or synonyms), where the
+    /// field holds them: `place` (the names of a posting's city and province), so `数控车工 深圳` ranks Shenzhen
+    /// postings first and `welder shenzhen` finds postings in 深圳. Such a match counts as matching the word;
+    /// at half weight, a posting in the city without the occupation ranks below the occupation elsewhere.
+    public var exactFieldWeights: [String: Double] = ["place": 0.5]
     /// Weight of each query chunk scored again as a phrase, relative to its terms.
     public var phraseBoost: Double = 0.5
     /// Weight of a dictionary term that contains a query word (`工具` → `工具箱`), relative to an exact match.
@@ -203,6 +208,19 @@ struct QueryPlan {
     var simpleUnits: Bool { coveredUnits.isEmpty && creditOfClause.allSatisfy { $0 >= 1 } }
     var unitCount = 0
     var match: MatchNode = .none
+    /// The fields unfielded words search, and the fields they also match exactly in
+    /// (``SearchOptions/exactFieldWeights``).
+    var defaultFields: [Int] = []
+    var exactFields: [(Int, Double)] = []
+
+    /// The exact fields for words searched in `fields`: those of unfielded words; fielded words match only
+    /// where they say.
+    func exactFields(for fields: [(Int, Double)]) -> [(Int, Double)] {
+        guard fields.count == defaultFields.count else { return [] }
+        for (i, f) in fields.enumerated() where f.0 != defaultFields[i] { return [] }
+        return exactFields
+    }
+
     /// Folded query terms, for highlighting.
     var highlightTerms: Set<String> = []
     /// Single characters the analyzer cut a longer query word into (数控编程 → 数 控 编 程).

@@ -192,10 +192,21 @@ public final class Searcher {
         }
     }
 
+    /// ``SearchOptions/exactFieldWeights`` as field numbers, leaving out fields searched in full anyway.
+    var exactFields: [(Int, Double)] {
+        schema.textFields.enumerated().compactMap { i, name in
+            guard options.fieldWeights[name] == nil else { return nil }
+            return options.exactFieldWeights[name].flatMap { $0 > 0 ? (i, $0) : nil }
+        }
+    }
+
     func plan(_ query: Query) throws -> QueryPlan {
         try prefetchExpansions(query)
         var p = QueryPlan()
-        p.match = try node(query, fields: defaultFields, plan: &p) ?? .none
+        let fields = defaultFields
+        p.defaultFields = fields.map(\.0)
+        p.exactFields = exactFields
+        p.match = try node(query, fields: fields, plan: &p) ?? .none
         return p
     }
 
@@ -209,11 +220,11 @@ public final class Searcher {
     private func node(_ q: Query, fields: [(Int, Double)], plan p: inout QueryPlan) throws -> MatchNode? {
         switch q {
         case .text(let text):
-            return try textNode(text, fields: fields, plan: &p)
+            return try textNode(text, fields: fields, exactFields: p.exactFields(for: fields), plan: &p)
         case .phrase(let text):
             let terms = try analyse(text).words
             guard !terms.isEmpty else { return nil }
-            if terms.count == 1 { return try textNode(text, fields: fields, plan: &p) }
+            if terms.count == 1 { return try textNode(text, fields: fields, exactFields: p.exactFields(for: fields), plan: &p) }
             let base = terms[0].position
             var alternatives: [MatchNode] = []
             for (f, w) in fields {
@@ -318,7 +329,8 @@ public final class Searcher {
         return out
     }
 
-    private func textNode(_ text: String, fields: [(Int, Double)], plan p: inout QueryPlan) throws -> MatchNode? {
+    private func textNode(_ text: String, fields: [(Int, Double)], exactFields: [(Int, Double)] = [],
+                          plan p: inout QueryPlan) throws -> MatchNode? {
         let (terms, compounds) = try analyse(text)
         guard !terms.isEmpty else { return nil }
         var units: [MatchNode] = []
@@ -351,6 +363,9 @@ public final class Searcher {
                                                       credit: options.subwordCredit)))
                     p.highlightTerms.insert(longer)
                 }
+            }
+            for (f, w) in exactFields where try termEntry(field: f, term: term).docFreq > 0 {
+                alternatives.append(.clause(p.add(ScoringClause(field: f, kind: .term(term), origin: "exact"), weight: w, unit: unit)))
             }
             units.append(alternatives.count == 1 ? alternatives[0] : .or(alternatives))
         }

@@ -165,6 +165,8 @@ public struct Ingest {
         // classification clearly names it; titles repeat, so each is classified once.
         let classifier = try OccupationClassifier(analyzer: analyzer)
         var occupationOfTitle: [String: OccupationMatch?] = [:]
+        // Regions repeat too; each is worked out once (see `TalentIndex.regionText`).
+        var regionTexts: [String: TalentIndex.RegionText] = [:]
         let totalBytes = files.reduce(0) { $0 + $1.size }
         var changed: [String] = []
         var lastReport = Date.distantPast
@@ -198,7 +200,14 @@ public struct Ingest {
                         }
                         if let match { record.occupationCode = match.code }
                     }
-                    try writer.add(TalentIndex.document(record))
+                    let region: TalentIndex.RegionText
+                    if let known = regionTexts[record.region] {
+                        region = known
+                    } else {
+                        region = TalentIndex.regionText(record.region)
+                        regionTexts[record.region] = region
+                    }
+                    try writer.add(TalentIndex.document(record, regionText: region))
                     documents += 1
                     fileBytesSeen += record.title.utf8.count + record.description.utf8.count + record.employer.utf8.count + 96
                     if documents % 512 == 0 {

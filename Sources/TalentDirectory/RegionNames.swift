@@ -34,6 +34,47 @@ enum RegionNames {
         return out
     }()
 
+    /// Chinese city → its province (Chinese) and English spellings; a city whose name is in two provinces
+    /// keeps no province.
+    static let cityDetails: [String: (province: String?, english: [String])] = {
+        var out: [String: (province: String?, english: [String])] = [:]
+        for (english, cities) in cities.sorted(by: { $0.key < $1.key }) {
+            for c in cities {
+                var entry = out[c.city] ?? (c.province, [])
+                if entry.province != c.province { entry.province = nil }
+                if !entry.english.contains(english) { entry.english.append(english) }
+                out[c.city] = entry
+            }
+        }
+        return out
+    }()
+
+    /// Chinese province → its English names.
+    static let provinceEnglish: [String: [String]] = {
+        var out: [String: [String]] = [:]
+        for (english, chinese) in provinces.sorted(by: { $0.key < $1.key }) { out[chinese, default: []].append(english) }
+        return out
+    }()
+
+    /// The names a posting's region is also found by: its city and province, in Chinese and in English
+    /// (`Jiangsu·Suzhou` → 苏州 江苏 suzhou jiangsu; `深圳·南山区` → 深圳 广东 shenzhen guangdong), so that
+    /// `region:苏州` finds postings written in English and `region:广东` finds those naming only the city.
+    /// Empty when the region names no Chinese city or province this table knows.
+    static func searchNames(for raw: String) -> [String] {
+        let key = DemandDirectory.regionKey(raw)
+        var names: [String] = []
+        if let city = cityDetails[key] {
+            names = [key] + city.english
+            if let province = city.province, province != key {
+                names += [province] + (provinceEnglish[province] ?? [])
+            }
+        } else if let english = provinceEnglish[key] {
+            names = [key] + english
+        }
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
+    }
+
     /// `Xi'an` → `xian`; `nil` when the text is not a Latin name.
     static func key(_ text: String) -> String? {
         var out = ""

@@ -6,7 +6,10 @@ import SearchEngine
 /// filters, facets and the directory.
 public enum TalentIndex {
     /// Text fields, in field-number order.
-    public static let textFields = ["title", "body", "skills", "employer", "occupation", "industry", "region"]
+    /// `place` holds only the names of the posting's city and province, in Chinese and English (see
+    /// ``regionText(_:)``): unfielded query words match there, so `数控车工 深圳` ranks Shenzhen postings first
+    /// without `开发` matching 经济技术开发区.
+    public static let textFields = ["title", "body", "skills", "employer", "occupation", "industry", "region", "place"]
 
     public static let schema = Schema(
         textFields: textFields,
@@ -33,14 +36,18 @@ public enum TalentIndex {
     public static let skillIDsColumn = 14
 
     /// The record as the writer takes it; the stored bytes are the record's JSON.
-    public static func document(_ record: Record) -> IndexableDocument {
+    ///
+    /// - Parameter regionText: the region as searched (``regionText(_:)``), when the caller has it (regions
+    ///   repeat across records); worked out here otherwise.
+    public static func document(_ record: Record, regionText: RegionText? = nil) -> IndexableDocument {
+        let region = regionText ?? Self.regionText(record.region)
         let stored = record.jsonBytes()
         func keyword(_ s: String) -> ColumnValue { .keyword(s.isEmpty ? nil : s) }
         func int(_ v: Int?) -> ColumnValue { .int(v.map(Int64.init)) }
         return IndexableDocument(
             id: record.id,
             fields: [[record.title], [record.description], record.skills, [record.employer], [record.occupation],
-                     [record.industry], [record.region]],
+                     [record.industry], region.region, [region.place]],
             stored: stored,
             values: [
                 keyword(record.region), keyword(record.industry), keyword(record.occupation),
@@ -49,6 +56,32 @@ public enum TalentIndex {
                 int(record.posted.flatMap(Day.number)), .keywords(record.skills), keyword(record.source),
                 keyword(record.lang), .keywords([]),
             ])
+    }
+
+    /// A region as indexed.
+    public struct RegionText: Sendable, Equatable {
+        /// The `region` field's values: the region as written (a quoted filter matches it as a phrase), then
+        /// its parts apart when ICU would keep Latin words around `·` together (`Guangdong·Shenzhen` →
+        /// `Guangdong Shenzhen`) and the names of its city and province it does not already hold.
+        public var region: [String]
+        /// The `place` field: the names of its city and province in Chinese and English
+        /// (``RegionNames/searchNames(for:)``); empty for a region the table does not know.
+        public var place: String
+    }
+
+    /// `Jiangsu·Suzhou` → region `Jiangsu·Suzhou` + `Jiangsu Suzhou 苏州 江苏`, place `苏州 suzhou 江苏 jiangsu`:
+    /// `region:苏州` finds postings written in English, `region:广东` those naming only the city.
+    public static func regionText(_ raw: String) -> RegionText {
+        var extra: [String] = []
+        let apart = String(raw.map { "·•・/|".contains($0) ? " " : $0 })
+        if apart != raw && raw.unicodeScalars.contains(where: { $0.isASCII && $0.properties.isAlphabetic }) {
+            extra.append(apart)
+        }
+        let lowered = raw.lowercased()
+        let names = RegionNames.searchNames(for: raw)
+        for name in names where !lowered.contains(name) { extra.append(name) }
+        return RegionText(region: extra.isEmpty ? [raw] : [raw, extra.joined(separator: " ")],
+                          place: names.joined(separator: " "))
     }
 
     /// The record stored for a document.

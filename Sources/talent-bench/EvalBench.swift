@@ -12,6 +12,9 @@ struct RankingOptions: ParsableArguments {
     @Option(help: "Field weights, e.g. title=1,body=1,skills=1.")
     var weights: String?
 
+    @Option(help: "Fields where words also match exactly, e.g. place=0.5 (place=0 turns it off).")
+    var exactWeights: String?
+
     @Option(help: "Phrase boost of each multi-word chunk.")
     var phrase: Double?
 
@@ -36,15 +39,17 @@ struct RankingOptions: ParsableArguments {
     func apply(to options: inout SearchOptions) throws {
         guard let mode = MatchMode(rawValue: match) else { throw ValidationError("--match all|any") }
         options.match = mode
-        if let weights {
+        func parse(_ text: String, _ flag: String) throws -> [String: Double] {
             var w: [String: Double] = [:]
-            for pair in weights.split(separator: ",") {
+            for pair in text.split(separator: ",") {
                 let kv = pair.split(separator: "=")
-                guard kv.count == 2, let v = Double(kv[1]) else { throw ValidationError("--weights field=number,…") }
+                guard kv.count == 2, let v = Double(kv[1]) else { throw ValidationError("\(flag) field=number,…") }
                 w[String(kv[0])] = v
             }
-            options.fieldWeights = w
+            return w
         }
+        if let weights { options.fieldWeights = try parse(weights, "--weights") }
+        if let exactWeights { options.exactFieldWeights = try parse(exactWeights, "--exact-weights") }
         if let phrase { options.phraseBoost = phrase }
         if let subword { options.subwordWeight = subword }
         if let compound { options.compoundWeight = compound }
