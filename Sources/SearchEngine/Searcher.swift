@@ -437,7 +437,8 @@ public final class Searcher {
     }
 
     /// The clauses `synonymNodes` adds for `text` over `fields`, and the words to highlight: they depend on
-    /// the lexicon and the analyzer only, so they are worked out once per searcher (bounded).
+    /// the lexicon, the analyzer and the snapshot (a searcher's never changes), so they are worked out once per
+    /// searcher (bounded).
     private func synonymRecipe(for text: String, fields: [(Int, Double)]) throws -> SynonymRecipe {
         let key = SynonymKey(text: text, fields: fields.map(\.0), weights: fields.map(\.1))
         if let known = synonymRecipes[key] { return known }
@@ -455,6 +456,12 @@ public final class Searcher {
                 if tokens.count == 1 { single = tokens[0].term }
                 if let c = tokens.first(where: { $0.length > 1 }), c.length == words.count { single = c.term }
                 for (f, w) in fields {
+                    // A form the field never holds matches nothing here: no clause to plan, bind and bound.
+                    if let single {
+                        guard try termEntry(field: f, term: single).docFreq > 0 else { continue }
+                    } else {
+                        guard try words.allSatisfy({ try termEntry(field: f, term: $0.term).docFreq > 0 }) else { continue }
+                    }
                     let clause: ScoringClause
                     if let single {
                         clause = ScoringClause(field: f, kind: .term(single), origin: "synonym \(form) of \(text)")
