@@ -24,8 +24,8 @@
 public struct QueryParser: Sendable {
     /// Names accepted before `:` for text fields (lowercase; matched case-insensitively).
     public static let textFields: Set<String> = [
-        "title", "skills", "skill", "employer", "company", "region", "industry", "occupation", "education", "body",
-        "description",
+        "title", "skills", "skill", "employer", "company", "region", "city", "industry", "occupation", "education",
+        "body", "description",
     ]
 
     /// Names accepted before a comparison or `:` for numeric and date fields (lowercase).
@@ -35,7 +35,7 @@ public struct QueryParser: Sendable {
     public static let fieldAliases: [String: String] = [
         "skill": "skills", "company": "employer", "description": "body",
         "职位": "title", "职位名称": "title", "技能": "skills", "公司": "employer", "企业": "employer",
-        "地区": "region", "工作地点": "region", "行业": "industry", "职业": "occupation", "学历": "education",
+        "地区": "region", "工作地点": "region", "城市": "city", "行业": "industry", "职业": "occupation", "学历": "education",
         "职位描述": "body",
         "薪资": "salary", "月薪": "salary", "经验": "experience", "工作经验": "experience", "发布时间": "posted",
         "人数": "headcount", "招聘人数": "headcount",

@@ -30,6 +30,9 @@ public enum TalentIndex {
             ColumnSpec(name: "lang", kind: .keyword),
             // Canonical skill ids of the lexicon, tagged at index time (see `SkillCatalog`).
             ColumnSpec(name: "skill_ids", kind: .keywords),
+            // The region cut to its city in Chinese (`DemandDirectory.regionKey`): one facet value for 深圳,
+            // 深圳·南山区, 广东省深圳市 and Guangdong·Shenzhen.
+            ColumnSpec(name: "city", kind: .keyword),
         ])
 
     /// The index of the `skill_ids` column in `schema.columns`.
@@ -54,7 +57,7 @@ public enum TalentIndex {
                 keyword(record.occupationCode), keyword(record.employer), keyword(record.education),
                 int(record.experienceYears), int(record.salaryMin), int(record.salaryMax), int(record.headcount),
                 int(record.posted.flatMap(Day.number)), .keywords(record.skills), keyword(record.source),
-                keyword(record.lang), .keywords([]),
+                keyword(record.lang), .keywords([]), keyword(region.city),
             ])
     }
 
@@ -67,6 +70,8 @@ public enum TalentIndex {
         /// The `place` field: the names of its city and province in Chinese and English
         /// (``RegionNames/searchNames(for:)``); empty for a region the table does not know.
         public var place: String
+        /// The `city` column: ``DemandDirectory/regionKey(_:)``.
+        public var city: String
     }
 
     /// `Jiangsu·Suzhou` → region `Jiangsu·Suzhou` + `Jiangsu Suzhou 苏州 江苏`, place `苏州 suzhou 江苏 jiangsu`:
@@ -81,7 +86,7 @@ public enum TalentIndex {
         let names = RegionNames.searchNames(for: raw)
         for name in names where !lowered.contains(name) { extra.append(name) }
         return RegionText(region: extra.isEmpty ? [raw] : [raw, extra.joined(separator: " ")],
-                          place: names.joined(separator: " "))
+                          place: names.joined(separator: " "), city: DemandDirectory.regionKey(raw))
     }
 
     /// The record stored for a document.

@@ -21,7 +21,7 @@ public struct SearchRequest: Sendable, Equatable {
     public static let defaultFacetSize = 15
     public static let maxOffset = 100_000
     /// Facet fields users may count by.
-    public static let facetFields: Set<String> = ["region", "industry", "occupation", "occupation_code", "education",
+    public static let facetFields: Set<String> = ["region", "city", "industry", "occupation", "occupation_code", "education",
                                                   "employer", "skills", "skill_ids", "lang", "experience", "source"]
 
     public init(query: String, limit: Int = 10, offset: Int = 0, facets: [String] = [], match: MatchMode? = nil,

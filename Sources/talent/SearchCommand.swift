@@ -30,7 +30,7 @@ extension Talent {
 
                 Examples:
                   talent search 数控车工 深圳
-                  talent search '"PLC 编程" salary>=8000' --facet region
+                  talent search '"PLC 编程" salary>=8000' --facet city
                   talent search "Senior CNC machinist" --json -n 20
                 """
         )
@@ -61,7 +61,7 @@ extension Talent {
         @Flag(name: .long, help: "Show each term's contribution per field.")
         var explain = false
 
-        @Option(name: .long, help: "Count matching postings by a field: region, industry, occupation, occupation_code, education, employer, skills, skill_ids, lang (repeatable).")
+        @Option(name: .long, help: "Count matching postings by a field: region, city (the region cut to its city: 深圳 for 深圳·南山区 and Guangdong·Shenzhen), industry, occupation, occupation_code, education, employer, skills, skill_ids, lang (repeatable).")
         var facet: [String] = []
 
         @Option(name: .long, help: "Values shown per facet, most frequent first.")

@@ -11,7 +11,7 @@ extension Talent {
             abstract: "Serve the search, directory and gaps page and a JSON API over the index.",
             discussion: """
                 Open http://127.0.0.1:8080/ in a browser. The API answers what the commands do:
-                  GET  /api/search?q=数控车工 深圳&n=10&offset=0&facet=region&facet=skills
+                  GET  /api/search?q=数控车工 深圳&n=10&offset=0&facet=city&facet=skills
                   GET  /api/directory?by=skill&where=region:深圳&since=2025-01&format=json|html|csv|md
                   POST /api/gaps?type=csv&format=json     (the curriculum file as the body)
                   GET  /api/analyze?text=熟悉PLC编程

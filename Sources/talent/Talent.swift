@@ -8,7 +8,7 @@ struct Talent: ParsableCommand {
         discussion: """
             Examples:
               talent index                                   # corpus/ → index/
-              talent search '数控车工 深圳 salary>=8000' --facet region
+              talent search '数控车工 深圳 salary>=8000' --facet city
               talent directory --by skill --lang zh
               talent gaps --curriculum courses.csv --format html --output gaps.html
               talent classify 数控车工 "Senior Java Developer"

@@ -48,7 +48,7 @@ struct ServerTests {
                 }
             }
             // The page drills down with a quoted field clause: it finds as many postings as the facet counted.
-            for field in ["region", "skills"] {
+            for field in ["region", "city", "skills"] {
                 let counted = try server.get("/api/search", [("q", "焊工"), ("n", "0"), ("facet", field)]).json()
                 let values = try #require((counted["facets"] as? [String: Any])?[field] as? [[String: Any]])
                 #expect(values.count >= 3)
@@ -215,7 +215,7 @@ struct ServerTests {
             let index = try Self.buildIndex(in: dir)
             let server = try RunningServer(index: index, in: dir)
             let query = "焊工 深圳"
-            let api = try server.get("/api/search", [("q", query), ("n", "10"), ("facet", "region")]).json()
+            let api = try server.get("/api/search", [("q", query), ("n", "10"), ("facet", "city")]).json()
             let ids = (api["hits"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
             #expect(ids.count == 10)
 
@@ -229,9 +229,9 @@ struct ServerTests {
             #expect(shown == ids, "DOM: \(dom.prefix(2000))")
             #expect(dom.contains("<mark>"))
             #expect(dom.contains("共 \(api["total"] as? Int ?? -1) 条匹配职位"))
-            // The region facet with its first value and count.
-            let top = try #require(((api["facets"] as? [String: Any])?["region"] as? [[String: Any]])?.first)
-            let facet = try #require(dom.firstRange(of: "data-facet=\"region\"").map { dom[$0.lowerBound...] })
+            // The city facet with its first value and count.
+            let top = try #require(((api["facets"] as? [String: Any])?["city"] as? [[String: Any]])?.first)
+            let facet = try #require(dom.firstRange(of: "data-facet=\"city\"").map { dom[$0.lowerBound...] })
             #expect(facet.contains(">\(top["value"] as! String)</a><span class=\"count\">\(top["count"] as! Int)</span>"),
                     "\(facet.prefix(600))")
             let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))

@@ -10,7 +10,7 @@ const TEXT = {
     searchHint: "语法：\"短语\"  A OR B  -排除  title:焊工  region:深圳  skills:PLC  salary>=8000  posted>=2025-01-01",
     results: (from, to, total) => `第 ${from}–${to} 条，共 ${total} 条匹配职位`, none: "没有匹配的职位",
     prev: "上一页", next: "下一页", page: (p, n) => `第 ${p} / ${n} 页`,
-    facetNames: { region: "地区", industry: "行业", skills: "技能", occupation: "职业", education: "学历" },
+    facetNames: { city: "城市", region: "地区", industry: "行业", skills: "技能", occupation: "职业", education: "学历" },
     groupBy: "分组", byOccupation: "职业", bySkill: "技能", byRegion: "地区", byIndustry: "行业",
     where: "筛选", wherePlaceholder: "如 region:深圳 或 PLC OR 机器视觉", since: "起", until: "止", top: "条数",
     show: "生成目录", download: "下载：", curriculum: "课程（每行一个技能，或 CSV/Markdown 课程表）",
@@ -26,7 +26,7 @@ const TEXT = {
     searchHint: "Syntax: \"phrase\"  A OR B  -exclude  title:welder  region:深圳  skills:PLC  salary>=8000  posted>=2025-01-01",
     results: (from, to, total) => `${from}–${to} of ${total} matching postings`, none: "No matching postings",
     prev: "Previous", next: "Next", page: (p, n) => `page ${p} of ${n}`,
-    facetNames: { region: "Region", industry: "Industry", skills: "Skills", occupation: "Occupation", education: "Education" },
+    facetNames: { city: "City", region: "Region", industry: "Industry", skills: "Skills", occupation: "Occupation", education: "Education" },
     groupBy: "Group by", byOccupation: "occupation", bySkill: "skill", byRegion: "region", byIndustry: "industry",
     where: "Filter", wherePlaceholder: "e.g. region:深圳 or PLC OR 机器视觉", since: "Since", until: "Until", top: "Rows",
     show: "Build directory", download: "Download: ",
@@ -37,7 +37,8 @@ const TEXT = {
   },
 };
 
-const FACETS = ["region", "industry", "skills", "education"];
+// Cities rather than regions as written: 深圳, 深圳·南山区 and Guangdong·Shenzhen are one value.
+const FACETS = ["city", "industry", "skills", "education"];
 const PAGE_SIZE = 10;
 const params = new URLSearchParams(location.search);
 let lang = ["zh", "en"].includes(params.get("lang")) ? params.get("lang")
