@@ -18,6 +18,9 @@ public struct SearchOptions: Sendable, Equatable {
     /// postings first and `welder shenzhen` finds postings in 深圳. Such a match counts as matching the word;
     /// at half weight, a posting in the city without the occupation ranks below the occupation elsewhere.
     public var exactFieldWeights: [String: Double] = ["place": 0.5]
+    /// Fields a field clause searches besides its own: `region:苏州` also searches `place`, which holds the
+    /// names of the posting's city and province in both languages, so it finds `Jiangsu·Suzhou` too.
+    public var alsoSearched: [String: [String]] = ["region": ["place"]]
     /// Weight of each query chunk scored again as a phrase, relative to its terms.
     public var phraseBoost: Double = 0.5
     /// Weight of a dictionary term that contains a query word (`工具` → `工具箱`), relative to an exact match.

@@ -192,6 +192,15 @@ public final class Searcher {
         }
     }
 
+    /// The fields a `name:` clause searches: the field, and those ``SearchOptions/alsoSearched`` adds to it.
+    func fieldedFields(_ f: Int) -> [(Int, Double)] {
+        var fields = [(f, 1.0)]
+        for other in options.alsoSearched[schema.textFields[f]] ?? [] {
+            if let o = schema.fieldNumber(other), o != f { fields.append((o, 1)) }
+        }
+        return fields
+    }
+
     /// ``SearchOptions/exactFieldWeights`` as field numbers, leaving out fields searched in full anyway.
     var exactFields: [(Int, Double)] {
         schema.textFields.enumerated().compactMap { i, name in
@@ -237,7 +246,7 @@ public final class Searcher {
         case .field(let name, let inner):
             let field = Self.resolveField(name)
             if let f = schema.fieldNumber(field) {
-                return try node(inner, fields: [(f, 1)], plan: &p)
+                return try node(inner, fields: fieldedFields(f), plan: &p)
             }
             if schema.columns.contains(where: { $0.name == field }) {
                 return try keywordNode(column: field, inner)
@@ -534,7 +543,7 @@ public final class Searcher {
             case .field(let name, let inner):
                 let field = Self.resolveField(name)
                 if let f = schema.fieldNumber(field) {
-                    try visit(inner, [(f, 1)])
+                    try visit(inner, fieldedFields(f))
                 } else if !schema.columns.contains(where: { $0.name == field }) {
                     try visit(inner, fields)
                 }

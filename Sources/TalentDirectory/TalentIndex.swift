@@ -65,28 +65,24 @@ public enum TalentIndex {
     public struct RegionText: Sendable, Equatable {
         /// The `region` field's values: the region as written (a quoted filter matches it as a phrase), then
         /// its parts apart when ICU would keep Latin words around `·` together (`Guangdong·Shenzhen` →
-        /// `Guangdong Shenzhen`) and the names of its city and province it does not already hold.
+        /// `Guangdong Shenzhen`).
         public var region: [String]
         /// The `place` field: the names of its city and province in Chinese and English
-        /// (``RegionNames/searchNames(for:)``); empty for a region the table does not know.
+        /// (``RegionNames/searchNames(for:)``); empty for a region the table does not know. A `region:` clause
+        /// searches it too (``SearchOptions/alsoSearched``).
         public var place: String
         /// The `city` column: ``DemandDirectory/regionKey(_:)``.
         public var city: String
     }
 
-    /// `Jiangsu·Suzhou` → region `Jiangsu·Suzhou` + `Jiangsu Suzhou 苏州 江苏`, place `苏州 suzhou 江苏 jiangsu`:
+    /// `Jiangsu·Suzhou` → region `Jiangsu·Suzhou` + `Jiangsu Suzhou`, place `苏州 suzhou 江苏 jiangsu`, city `苏州`:
     /// `region:苏州` finds postings written in English, `region:广东` those naming only the city.
     public static func regionText(_ raw: String) -> RegionText {
-        var extra: [String] = []
         let apart = String(raw.map { "·•・/|".contains($0) ? " " : $0 })
-        if apart != raw && raw.unicodeScalars.contains(where: { $0.isASCII && $0.properties.isAlphabetic }) {
-            extra.append(apart)
-        }
-        let lowered = raw.lowercased()
-        let names = RegionNames.searchNames(for: raw)
-        for name in names where !lowered.contains(name) { extra.append(name) }
-        return RegionText(region: extra.isEmpty ? [raw] : [raw, extra.joined(separator: " ")],
-                          place: names.joined(separator: " "), city: DemandDirectory.regionKey(raw))
+        let latin = apart != raw && raw.unicodeScalars.contains { $0.isASCII && $0.properties.isAlphabetic }
+        return RegionText(region: latin ? [raw, apart] : [raw],
+                          place: RegionNames.searchNames(for: raw).joined(separator: " "),
+                          city: DemandDirectory.regionKey(raw))
     }
 
     /// The record stored for a document.

@@ -11,14 +11,14 @@ import TextAnalysis
 /// words of a query ranks postings there first.
 @Suite struct RegionSearchTests {
     @Test(arguments: [
-        ("Jiangsu·Suzhou", ["Jiangsu·Suzhou", "Jiangsu Suzhou 苏州 江苏"], "苏州 suzhou 江苏 jiangsu", "苏州"),
-        ("广东·深圳", ["广东·深圳", "shenzhen guangdong"], "深圳 shenzhen 广东 guangdong", "深圳"),
-        ("深圳·南山区", ["深圳·南山区", "shenzhen 广东 guangdong"], "深圳 shenzhen 广东 guangdong", "深圳"),
-        ("广东省广州市白云区", ["广东省广州市白云区", "canton guangzhou guangdong"], "广州 canton guangzhou 广东 guangdong", "广州"),
-        ("上海·浦东新区", ["上海·浦东新区", "shanghai"], "上海 shanghai", "上海"),
-        ("Anhui·Suzhou", ["Anhui·Suzhou", "Anhui Suzhou 宿州 安徽"], "宿州 suzhou 安徽 anhui", "宿州"),
+        ("Jiangsu·Suzhou", ["Jiangsu·Suzhou", "Jiangsu Suzhou"], "苏州 suzhou 江苏 jiangsu", "苏州"),
+        ("广东·深圳", ["广东·深圳"], "深圳 shenzhen 广东 guangdong", "深圳"),
+        ("深圳·南山区", ["深圳·南山区"], "深圳 shenzhen 广东 guangdong", "深圳"),
+        ("广东省广州市白云区", ["广东省广州市白云区"], "广州 canton guangzhou 广东 guangdong", "广州"),
+        ("上海·浦东新区", ["上海·浦东新区"], "上海 shanghai", "上海"),
+        ("Anhui·Suzhou", ["Anhui·Suzhou", "Anhui Suzhou"], "宿州 suzhou 安徽 anhui", "宿州"),
         ("Malaysia·Penang", ["Malaysia·Penang", "Malaysia Penang"], "", "Malaysia"),
-        ("苏州", ["苏州", "suzhou 江苏 jiangsu"], "苏州 suzhou 江苏 jiangsu", "苏州"),
+        ("苏州", ["苏州"], "苏州 suzhou 江苏 jiangsu", "苏州"),
         ("", [""], "", ""),
     ])
     func regionTextAddsTheCityAndProvinceInBothLanguages(_ raw: String, _ region: [String], _ place: String, _ city: String) {
