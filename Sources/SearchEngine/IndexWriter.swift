@@ -117,11 +117,6 @@ public final class IndexWriter: @unchecked Sendable {
     public var documentsAnalysed: Int { workers.reduce(0) { $0 + $1.analysedCount } }
 }
 
-struct FNV1a {
-    var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    mutating func add(_ byte: UInt8) { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-}
-
 
 /// One analysis thread with its own ICU session and segment builder.
 private final class Worker: @unchecked Sendable {

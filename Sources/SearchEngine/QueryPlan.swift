@@ -60,10 +60,61 @@ struct ScoringClause: Hashable {
         case term(String)
         case phrase([String], offsets: [UInt32])
     }
-    var field: Int
-    var kind: Kind
+    let field: Int
+    let kind: Kind
     /// Why it is there, for `--explain`: `exact`, `subword of 工具`, `phrase`.
-    var origin: String
+    let origin: String
+    /// A hash of the UTF-8 bytes of all the above, made once: a plan finds a clause it already holds by this
+    /// number, where hashing or comparing the strings themselves (non-ASCII: normalized first) cost a fifth
+    /// of planning a one-word query.
+    let fingerprint: UInt64
+
+    init(field: Int, kind: Kind, origin: String) {
+        self.field = field
+        self.kind = kind
+        self.origin = origin
+        var h = FNV1a()
+        h.add(UInt64(bitPattern: Int64(field)))
+        switch kind {
+        case .term(let t):
+            h.add(t)
+        case .phrase(let words, let offsets):
+            h.add(UInt64(words.count) | 1 << 32)
+            for w in words { h.add(w) }
+            for o in offsets { h.add(UInt64(o)) }
+        }
+        h.add(origin)
+        fingerprint = h.value
+    }
+
+    static func == (a: ScoringClause, b: ScoringClause) -> Bool {
+        a.fingerprint == b.fingerprint && a.field == b.field && a.kind == b.kind && a.origin == b.origin
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
+}
+
+/// 64-bit FNV-1a (strings: their UTF-8 bytes and a separator, so `ab`+`c` ≠ `a`+`bc`).
+struct FNV1a {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always) mutating func add(_ b: UInt8) {
+        value = (value ^ UInt64(b)) &* 0x100_0000_01b3
+    }
+
+    mutating func add(_ n: UInt64) {
+        var n = n
+        for _ in 0..<8 {
+            add(UInt8(truncatingIfNeeded: n))
+            n >>= 8
+        }
+    }
+
+    mutating func add(_ s: String) {
+        var s = s
+        s.withUTF8 { for b in $0 { add(b) } }
+        add(0xFF as UInt8)  // never in UTF-8
+    }
 }
 
 /// What a document must satisfy, before scoring.
@@ -194,12 +245,16 @@ struct QueryPlan {
     /// it counts for coordination (1 exact, less for a longer word that contains it).
     var unitOfClause: [Int] = []
     var creditOfClause: [Double] = []
-    /// For a compound clause, the query words it spells: matching it counts as matching all of them.
-    var coveredUnits: [Int: [Int]] = [:]
-    /// Clauses that are synonyms: they count only where the words they cover are missing.
-    var synonymClauses: Set<Int> = []
-    /// Synonyms of words nearly absent from the index: they count like the words themselves.
-    var fullSynonyms: Set<Int> = []
+    // Per clause, in arrays rather than sets and dictionaries: hashing an Int costs a SipHash round, and a
+    // plan is built for every search.
+    /// For a compound or synonym clause, the query words it stands for: matching it counts as matching all
+    /// of them.
+    var coveredUnits: [[Int]?] = []
+    /// Whether the clause is a synonym: it counts only where the words it covers are missing.
+    var isSynonym: [Bool] = []
+    /// Whether it is the synonym of a word nearly absent from the index: it counts like the word itself.
+    var isFullSynonym: [Bool] = []
+    var hasCoveredUnits = false
     /// Words inside a negation (`-实习`): they match, to exclude, but never count for coordination.
     var inactiveUnits: Set<Int> = []
     var negationDepth = 0
@@ -208,7 +263,7 @@ struct QueryPlan {
 
     /// Whether every clause of a word counts fully (no longer words, no compounds): then one word's score
     /// is a plain sum.
-    var simpleUnits: Bool { coveredUnits.isEmpty && creditOfClause.allSatisfy { $0 >= 1 } }
+    var simpleUnits: Bool { !hasCoveredUnits && creditOfClause.allSatisfy { $0 >= 1 } }
     var unitCount = 0
     var match: MatchNode = .none
     /// The fields unfielded words search, and the fields they also match exactly in
@@ -224,16 +279,28 @@ struct QueryPlan {
         return exactFields
     }
 
-    /// Folded query terms, for highlighting.
-    var highlightTerms: Set<String> = []
+    /// Folded query terms, for highlighting, repeats included: made into a set only when a snippet needs it
+    /// (hashing each non-ASCII term was a quarter of planning a one-word query).
+    var highlightTerms: [String] = []
     /// Single characters the analyzer cut a longer query word into (数控编程 → 数 控 编 程).
-    var highlightPieces: Set<String> = []
+    var highlightPieces: [String] = []
+    /// Each clause's fingerprint: a plan holds tens of clauses, fewer than make a hash table pay.
+    private var fingerprints: [UInt64] = []
 
     mutating func add(_ clause: ScoringClause, weight: Double, unit: Int = -1, credit: Double = 1) -> Int {
-        if let i = clauses.firstIndex(of: clause) {
-            weights[i] += weight
-            return i
+        var from = 0
+        while let i = fingerprints[from...].firstIndex(of: clause.fingerprint) {
+            // Another clause with the same fingerprint would need a 64-bit collision; checked anyway.
+            if clauses[i] == clause {
+                weights[i] += weight
+                return i
+            }
+            from = i + 1
         }
+        fingerprints.append(clause.fingerprint)
+        coveredUnits.append(nil)
+        isSynonym.append(false)
+        isFullSynonym.append(false)
         clauses.append(clause)
         weights.append(weight)
         unitOfClause.append(unit)
@@ -278,9 +345,9 @@ final class ScoringScratch {
         unitOfClause = plan.unitOfClause
         creditOfClause = plan.creditOfClause
         let n = plan.clauses.count
-        isSynonym = (0..<n).map { plan.synonymClauses.contains($0) }
-        isFull = (0..<n).map { plan.fullSynonyms.contains($0) }
-        hasCovered = (0..<n).map { plan.coveredUnits[$0] != nil }
+        isSynonym = plan.isSynonym
+        isFull = plan.isFullSynonym
+        hasCovered = plan.coveredUnits.map { $0 != nil }
         coveredStart = [0]
         covered = []
         for i in 0..<n {

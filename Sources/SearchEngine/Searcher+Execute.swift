@@ -354,7 +354,7 @@ extension Searcher {
         let stats = try clauseStatistics(plan)
         // Each query word's share of coordination: its idf, so missing 的 costs less than missing PLC.
         plan.unitWeights = [Double](repeating: 0, count: plan.unitCount)
-        for (i, u) in plan.unitOfClause.enumerated() where u >= 0 && plan.creditOfClause[i] >= 1 && !plan.inactiveUnits.contains(u) {
+        for (i, u) in plan.unitOfClause.enumerated() where u >= 0 && plan.creditOfClause[i] >= 1 && (plan.inactiveUnits.isEmpty || !plan.inactiveUnits.contains(u)) {
             plan.unitWeights[u] = max(plan.unitWeights[u], options.coordinationByIDF ? stats[i].idf : 1)
         }
         scratch.prepare(plan)
@@ -392,7 +392,7 @@ extension Searcher {
                 .map { (value: $0.key, count: $0.value) }
         }
         return SearchResults(hits: hits, totalMatches: countAll || !facets.isEmpty ? total : nil, facets: facetResults,
-                             highlightTerms: plan.highlightTerms, highlightPieces: plan.highlightPieces)
+                             highlightTermList: plan.highlightTerms, highlightPieceList: plan.highlightPieces)
     }
 
     /// Calls `body` with the segment and document of every posting matching `query`, in index order (no

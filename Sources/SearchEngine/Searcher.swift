@@ -32,11 +32,15 @@ public struct SearchResults: Sendable {
     public var totalMatches: Int?
     /// Per requested facet, values with their counts over all matching documents, most frequent first.
     public var facets: [String: [(value: String, count: Int)]]
+    /// The query's folded terms and those it expanded to, as planned (repeats included).
+    var highlightTermList: [String]
+    var highlightPieceList: [String] = []
+
     /// Folded terms that matched, for highlighting.
-    public var highlightTerms: Set<String>
+    public var highlightTerms: Set<String> { Set(highlightTermList) }
     /// Those of `highlightTerms` that are single characters of a longer query word (`数控编程` → `数 控 编 程`):
     /// a snippet marks them only where they touch another match, not every lone `数` of the text.
-    public var highlightPieces: Set<String> = []
+    public var highlightPieces: Set<String> { Set(highlightPieceList) }
 }
 
 /// How the top documents are found.
@@ -93,6 +97,11 @@ public final class Searcher {
     private var analysedForms: [String: (folded: String, tokens: [Token])] = [:]
     /// ``synonymRecipe(for:fields:)``'s answers.
     private var synonymRecipes: [SynonymKey: SynonymRecipe] = [:]
+    /// The texts the current plan analysed and the word lists it joined: the expansion prefetch walks the
+    /// query first, and planning asks again. Searched by identity in practice (the strings come from the one
+    /// query), so a list beats hashing.
+    private var planAnalyses: [(text: String, words: [(term: String, position: Int)], compounds: [Token])] = []
+    private var planJoins: [(parts: [Query], joined: [Query])] = []
 
     struct SynonymKey: Hashable {
         let text: String
@@ -210,6 +219,12 @@ public final class Searcher {
     }
 
     func plan(_ query: Query) throws -> QueryPlan {
+        planAnalyses.removeAll(keepingCapacity: true)
+        planJoins.removeAll(keepingCapacity: true)
+        defer {
+            planAnalyses.removeAll(keepingCapacity: true)
+            planJoins.removeAll(keepingCapacity: true)
+        }
         try prefetchExpansions(query)
         var p = QueryPlan()
         let fields = defaultFields
@@ -221,8 +236,11 @@ public final class Searcher {
 
     /// The words of `text` at their positions, and apart the compounds laid over several of them.
     private func analyse(_ text: String) throws -> (words: [(term: String, position: Int)], compounds: [Token]) {
+        if let known = planAnalyses.first(where: { $0.text == text }) { return (known.words, known.compounds) }
         let tokens = try session.analyze(text)
-        return (tokens.filter { $0.length == 1 }.map { ($0.term, $0.position) }, tokens.filter { $0.length > 1 })
+        let made = (words: tokens.filter { $0.length == 1 }.map { ($0.term, $0.position) }, compounds: tokens.filter { $0.length > 1 })
+        planAnalyses.append((text, made.words, made.compounds))
+        return made
     }
 
     /// The match node of a query part; `nil` when it has nothing to match (only punctuation).
@@ -241,7 +259,7 @@ public final class Searcher {
                                            origin: "phrase")
                 alternatives.append(.requiredPhrase(p.add(clause, weight: w)))
             }
-            for t in terms { p.highlightTerms.insert(t.term) }
+            p.highlightTerms += terms.map(\.term)
             return alternatives.count == 1 ? alternatives[0] : .or(alternatives)
         case .field(let name, let inner):
             let field = Self.resolveField(name)
@@ -308,6 +326,13 @@ public final class Searcher {
     /// Adjacent words that together name a lexicon entry (`quality inspector`, `forklift driver`) become one
     /// chunk, so the entry's synonyms and translations apply to them as a whole.
     private func joiningLexiconTerms(_ parts: [Query]) throws -> [Query] {
+        if let known = planJoins.first(where: { $0.parts == parts }) { return known.joined }
+        let out = try joinLexiconTerms(parts)
+        planJoins.append((parts, out))
+        return out
+    }
+
+    private func joinLexiconTerms(_ parts: [Query]) throws -> [Query] {
         var out: [Query] = []
         var i = 0
         while i < parts.count {
@@ -354,8 +379,8 @@ public final class Searcher {
                 unitOfPosition[position] = known
                 continue
             }
-            p.highlightTerms.insert(term)
-            if terms.count > 1 && term.unicodeScalars.count == 1 { p.highlightPieces.insert(term) }
+            p.highlightTerms.append(term)
+            if terms.count > 1 && term.unicodeScalars.count == 1 { p.highlightPieces.append(term) }
             var alternatives: [MatchNode] = []
             let unit = p.unitCount
             p.unitCount += 1
@@ -370,7 +395,7 @@ public final class Searcher {
                     let clause = ScoringClause(field: f, kind: .term(longer), origin: "subword of \(term)")
                     alternatives.append(.clause(p.add(clause, weight: w * options.subwordWeight, unit: unit,
                                                       credit: options.subwordCredit)))
-                    p.highlightTerms.insert(longer)
+                    p.highlightTerms.append(longer)
                 }
             }
             for (f, w) in exactFields where try termEntry(field: f, term: term).docFreq > 0 {
@@ -381,13 +406,14 @@ public final class Searcher {
         // A compound the words spell (数控机床 over 数 控 机床) also stands for them: a posting that has it only
         // in another spelling (程式設計 for 编程) matches every word it covers.
         for compound in compounds {
-            p.highlightTerms.insert(compound.term)
+            p.highlightTerms.append(compound.term)
             let covered = Set((compound.position..<compound.position + compound.length).compactMap { unitOfPosition[$0] }).sorted()
             guard !covered.isEmpty else { continue }
             for (f, w) in fields {
                 let i = p.add(ScoringClause(field: f, kind: .term(compound.term), origin: "compound"),
                               weight: w * options.compoundWeight)
                 p.coveredUnits[i] = covered
+                p.hasCoveredUnits = true
                 for u in covered { units[u - firstUnit] = .or([units[u - firstUnit], .clause(i)]) }
             }
         }
@@ -437,11 +463,12 @@ public final class Searcher {
         for step in recipe.steps {
             let i = p.add(step.clause, weight: step.fieldWeight * (full ? 1 : options.synonymWeight))
             p.coveredUnits[i] = covering
-            p.synonymClauses.insert(i)
-            if full { p.fullSynonyms.insert(i) }
+            p.hasCoveredUnits = true
+            p.isSynonym[i] = true
+            if full { p.isFullSynonym[i] = true }
             nodes.append(step.phrase ? .requiredPhrase(i) : .clause(i))
         }
-        p.highlightTerms.formUnion(recipe.highlight)
+        p.highlightTerms += recipe.highlight
         return nodes
     }
 

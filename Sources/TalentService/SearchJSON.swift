@@ -111,11 +111,12 @@ public enum SearchJSON {
     /// The hits of `results`, with their records and snippets, as JSON objects.
     public static func hits(_ results: SearchResults, searcher: Searcher, offset: Int,
                             explain: Bool) throws -> [[String: Any]] {
-        try results.hits.enumerated().map { i, hit in
+        let (terms, pieces) = (results.highlightTerms, results.highlightPieces)
+        return try results.hits.enumerated().map { i, hit in
             let stored = try searcher.snapshot.segments[hit.segment].storedDocument(hit.doc)
             let record = try TalentIndex.record(from: stored)
-            let body = try searcher.snippet(record.description, terms: results.highlightTerms, pieces: results.highlightPieces)
-            let title = try searcher.snippet(record.title, terms: results.highlightTerms, pieces: results.highlightPieces, length: 80)
+            let body = try searcher.snippet(record.description, terms: terms, pieces: pieces)
+            let title = try searcher.snippet(record.title, terms: terms, pieces: pieces, length: 80)
             return Self.hit(rank: offset + i + 1, hit: hit, record: record, title: title, snippet: body, explain: explain)
         }
     }

@@ -99,10 +99,11 @@ extension Talent {
             let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer(), options: searchOptions)
             let results = try searcher.search(parsed, limit: n, offset: offset, facets: facet, explain: explain)
             let color = !json && isatty(1) == 1
+            let (terms, pieces) = (results.highlightTerms, results.highlightPieces)
             for (i, hit) in results.hits.enumerated() {
                 let record = try TalentIndex.record(from: snapshot.segments[hit.segment].storedDocument(hit.doc))
-                let body = try searcher.snippet(record.description, terms: results.highlightTerms, pieces: results.highlightPieces)
-                let title = try searcher.snippet(record.title, terms: results.highlightTerms, pieces: results.highlightPieces, length: 80)
+                let body = try searcher.snippet(record.description, terms: terms, pieces: pieces)
+                let title = try searcher.snippet(record.title, terms: terms, pieces: pieces, length: 80)
                 if json {
                     print(try SearchJSON.encode(SearchJSON.hit(rank: offset + i + 1, hit: hit, record: record, title: title,
                                                                snippet: body, explain: explain)))
