@@ -51,7 +51,7 @@
 /// - ``and(_:)``
 /// - ``or(_:)``
 /// - ``group(_:)``
-public indirect enum Query: Equatable, Sendable {
+public indirect enum Query: Hashable, Sendable {
     /// A bare word or chunk as typed: `焊工`, `PLC编程`, `C++`, `S7-1200`.
     case text(String)
     /// Quoted text, without its quotes: `"PLC 编程"`, `“数控 机床”`, `「焊工证」`, `＂焊工＂`.

@@ -346,17 +346,11 @@ extension Searcher {
         for f in facets where !schema(hasFacet: f) {
             throw SearchError.unknownFacet(f, known: snapshot.manifest.schema.columns.map(\.name))
         }
-        var plan = try self.plan(query)
+        let (plan, stats) = try plannedQuery(query)
         let k = max(0, offset) + max(0, limit)
         var top = TopK(k: k)
         var total = 0
         var counts: [String: [String: Int]] = [:]
-        let stats = try clauseStatistics(plan)
-        // Each query word's share of coordination: its idf, so missing 的 costs less than missing PLC.
-        plan.unitWeights = [Double](repeating: 0, count: plan.unitCount)
-        for (i, u) in plan.unitOfClause.enumerated() where u >= 0 && plan.creditOfClause[i] >= 1 && (plan.inactiveUnits.isEmpty || !plan.inactiveUnits.contains(u)) {
-            plan.unitWeights[u] = max(plan.unitWeights[u], options.coordinationByIDF ? stats[i].idf : 1)
-        }
         scratch.prepare(plan)
         // Facets count every match, but scoring them all is not needed: the top k come from the pruned
         // search and a counting pass walks the matches without scores.
@@ -398,8 +392,7 @@ extension Searcher {
     /// Calls `body` with the segment and document of every posting matching `query`, in index order (no
     /// scoring): the postings a report aggregates over.
     public func forEachMatch(_ query: Query, _ body: (SegmentReader, Int) throws -> Void) throws {
-        let plan = try self.plan(query)
-        let stats = try clauseStatistics(plan)
+        let (plan, stats) = try plannedQuery(query)
         for (s, segment) in snapshot.segments.enumerated() {
             let clauses = try bind(plan, stats: stats, segment: s)
             let matcher = try iterator(plan.match, clauses: clauses, reader: segment)
@@ -424,6 +417,27 @@ extension Searcher {
         /// The dictionary entries of the clause's terms (one for a term, one per word for a phrase), so
         /// binding each segment looks nothing up again.
         var entries: [TermEntry] = []
+    }
+
+    /// The plan of `query` with its statistics and coordination weights: made once per query text and kept
+    /// (``planCacheLimit``), since it depends only on the query, the options and the snapshot, which a
+    /// searcher never changes. The next page of results, a facet count or another user's same search skips
+    /// analysis, expansion and dictionary lookups.
+    func plannedQuery(_ query: Query) throws -> (plan: QueryPlan, stats: [ClauseStats]) {
+        if let known = planCache[query] { return known }
+        var plan = try self.plan(query)
+        let stats = try clauseStatistics(plan)
+        // Each query word's share of coordination: its idf, so missing 的 costs less than missing PLC.
+        plan.unitWeights = [Double](repeating: 0, count: plan.unitCount)
+        for (i, u) in plan.unitOfClause.enumerated()
+        where u >= 0 && plan.creditOfClause[i] >= 1 && (plan.inactiveUnits.isEmpty || !plan.inactiveUnits.contains(u)) {
+            plan.unitWeights[u] = max(plan.unitWeights[u], options.coordinationByIDF ? stats[i].idf : 1)
+        }
+        if planCacheLimit > 0 {
+            if planCache.count >= planCacheLimit { planCache.removeAll(keepingCapacity: true) }
+            planCache[query] = (plan, stats)
+        }
+        return (plan, stats)
     }
 
     /// Index-wide statistics per clause: idf from document frequencies summed over segments.

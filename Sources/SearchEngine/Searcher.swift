@@ -73,7 +73,15 @@ public enum SearchStrategy: Sendable {
 /// Not thread-safe (it owns an ICU session); make one per thread.
 public final class Searcher {
     public let snapshot: IndexSnapshot
-    public var options: SearchOptions
+    public var options: SearchOptions {
+        didSet { if options != oldValue { planCache.removeAll() } }
+    }
+    /// Plans kept by query (``plannedQuery(_:)``); 0 plans every search afresh (benchmarks of distinct
+    /// queries).
+    public var planCacheLimit = 256 {
+        didSet { if planCacheLimit <= 0 { planCache.removeAll() } }
+    }
+    var planCache: [Query: (plan: QueryPlan, stats: [ClauseStats])] = [:]
     let session: AnalysisSession
     let schema: Schema
     let fieldStats: [FieldStats]

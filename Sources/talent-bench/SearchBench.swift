@@ -16,6 +16,7 @@ struct SearchBench: ParsableCommand {
             swift run -c release talent-bench search --index /tmp/jobs-index
             Queries: ../shared/bench/peers/queries/queries.txt and the dev queries. Each query runs --reps times
             after --warmup passes; latency is measured around search + fetching the ids of the top 10.
+            A searcher keeps the plans of queries it has run: add --plan-cache 0 to time planning in every search.
             """
     )
 
@@ -36,6 +37,9 @@ struct SearchBench: ParsableCommand {
 
     @Flag(help: "Time each search on a new searcher (made outside the timing): what a fresh process pays, with nothing cached between queries (sub-word expansions, term lookups).")
     var fresh = false
+
+    @Option(help: "Plans a searcher keeps by query. 0 plans every search afresh (analysis, expansion, dictionary lookups), as a stream of distinct queries would; the default is the engine's.")
+    var planCache: Int?
 
     @Flag(help: "Print each query's median latency.")
     var perQuery = false
@@ -67,12 +71,14 @@ struct SearchBench: ParsableCommand {
             options.match = mode
             let analyzer = try Analyzer()
             let searcher = try Searcher(snapshot: snapshot, analyzer: analyzer, options: options)
+            if let planCache { searcher.planCacheLimit = planCache }
             let parsed = try list.map { try QueryParser().parse($0) }
             for _ in 0..<warmup { for q in parsed { _ = try searcher.search(q, limit: 10).hits.map(\.id) } }
             var samples: [Double] = []
             for _ in 0..<reps {
                 for q in parsed {
                     let current = fresh ? try Searcher(snapshot: snapshot, analyzer: analyzer, options: options) : searcher
+                    if let planCache { current.planCacheLimit = planCache }
                     let start = DispatchTime.now().uptimeNanoseconds
                     _ = try current.search(q, limit: 10).hits.map(\.id)
                     samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000)

@@ -272,8 +272,8 @@ struct SearcherTests {
     }
 
     /// A searcher kept across searches (as `talent serve` keeps them) remembers dictionary entries, analysed
-    /// lexicon forms and synonym clauses; it answers every query exactly as a new searcher does, also after
-    /// its options change.
+    /// lexicon forms, synonym clauses and whole plans; it answers every query exactly as a new searcher does,
+    /// asked again, for a later page, and after its options change.
     @Test func aLongLivedSearcherAnswersLikeAFreshOne() throws {
         try TemporaryDirectory.with { dir in
             let snapshot = try buildIndex(dir, [randomPostings(150, seed: 5, prefix: "a") + [
@@ -305,6 +305,13 @@ struct SearcherTests {
                         #expect(got.hits.map(\.id) == want.hits.map(\.id), "round \(round) \(options.match) \(q)")
                         #expect(got.hits.map(\.score) == want.hits.map(\.score), "round \(round) \(options.match) \(q)")
                         #expect(got.highlightTerms == want.highlightTerms, "\(q)")
+                        // Asked again, and for the next page, the kept plan gives the same answers.
+                        let again = try kept.search(query, limit: 20)
+                        #expect(again.hits.map(\.id) == want.hits.map(\.id), "again \(options.match) \(q)")
+                        #expect(again.hits.map(\.score) == want.hits.map(\.score), "again \(options.match) \(q)")
+                        #expect(again.highlightTerms == want.highlightTerms, "again \(q)")
+                        let page = try kept.search(query, limit: 10, offset: 10)
+                        #expect(page.hits.map(\.id) == Array(want.hits.dropFirst(10).map(\.id)), "page 2 \(options.match) \(q)")
                     }
                 }
             }
