@@ -126,6 +126,8 @@ public final class Searcher {
         }
         var steps: [Step] = []
         var highlight: [String] = []
+        /// Single characters of a form's words: marked only where they touch another match.
+        var pieces: [String] = []
     }
 
     /// Compared and hashed by the term's UTF-8 bytes, as the dictionary compares terms: String's own hashing
@@ -477,6 +479,7 @@ public final class Searcher {
             nodes.append(step.phrase ? .requiredPhrase(i) : .clause(i))
         }
         p.highlightTerms += recipe.highlight
+        p.highlightPieces += recipe.pieces
         return nodes
     }
 
@@ -516,8 +519,14 @@ public final class Searcher {
                     }
                     recipe.steps.append(.init(clause: clause, fieldWeight: w, phrase: single == nil))
                 }
-                recipe.highlight.append(contentsOf: words.map(\.term))
-                if let single { recipe.highlight.append(single) }
+                if let single {
+                    // Only the whole form matches (a document's 电焊工 is one token over 电焊 工): marking its
+                    // words too marked every lone 工 of a welder's snippet.
+                    recipe.highlight.append(single)
+                } else {
+                    recipe.highlight.append(contentsOf: words.map(\.term))
+                    recipe.pieces.append(contentsOf: words.map(\.term).filter { $0.unicodeScalars.count == 1 })
+                }
             }
         }
         if synonymRecipes.count >= 4096 { synonymRecipes = [:] }

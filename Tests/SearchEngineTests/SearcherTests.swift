@@ -342,6 +342,7 @@ struct SearcherTests {
                 Posting(id: "a", title: "机器人调试工程师", body: "ABB机器人编程", region: "广东·深圳", salary: 9000),
                 Posting(id: "b", title: "焊工", body: "会机器人焊接", region: "江苏·苏州", salary: 5000),
                 Posting(id: "c", title: "PLC工程师", body: "西门子S7-1200", region: "广东·深圳", salary: 12000),
+                Posting(id: "d", title: "装配", body: "电焊工，负责焊机和工装", region: "江苏·常州", salary: 6000),
             ]])
             let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer())
             func ids(_ q: String, facets: [String] = []) throws -> [String] {
@@ -374,6 +375,12 @@ struct SearcherTests {
             #expect(cut.marked(open: "【", close: "】") == "熟悉广数系统，会【数控编程】")
             let alone = try searcher.snippet("熟悉广数系统，会数控编程", terms: ["数"])
             #expect(alone.marked(open: "【", close: "】") == "熟悉广【数】系统，会【数】控编程")
+            // A synonym the analyzer keeps as a compound (电焊工 for 焊工) is marked whole, and its words are
+            // not marked on their own: no lone 工 in a welder's snippet.
+            let welder = try searcher.search(try QueryParser().parse("焊工"))
+            #expect(welder.hits.map(\.id).contains("d"))
+            let synonym = try searcher.snippet("电焊工，负责焊机和工装", terms: welder.highlightTerms, pieces: welder.highlightPieces)
+            #expect(synonym.marked(open: "【", close: "】") == "【电焊工】，负责焊机和工装")
             #expect(throws: SearchError.self) { try searcher.search(try QueryParser().parse("salary>=abc")) }
         }
     }
