@@ -266,6 +266,10 @@ struct QueryPlan {
     var simpleUnits: Bool { !hasCoveredUnits && creditOfClause.allSatisfy { $0 >= 1 } }
     var unitCount = 0
     var match: MatchNode = .none
+    /// `match` as MaxScore drives it (``MatchNode/unionWithChecks``, else ``MatchNode/conjunctionWithChecks``),
+    /// set with the statistics.
+    var unionChecks: (union: MatchNode, excluded: [MatchNode], filters: [RangeFilter])?
+    var conjunctionChecks: (groups: [[Int]], excluded: [MatchNode], filters: [RangeFilter])?
     /// The fields unfielded words search, and the fields they also match exactly in
     /// (``SearchOptions/exactFieldWeights``).
     var defaultFields: [Int] = []

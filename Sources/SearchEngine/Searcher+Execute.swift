@@ -355,8 +355,7 @@ extension Searcher {
         // Facets count every match, but scoring them all is not needed: the top k come from the pruned
         // search and a counting pass walks the matches without scores.
         let countAll = strategy == .exhaustive
-        let union = plan.match.unionWithChecks
-        let conjunction = union == nil ? plan.match.conjunctionWithChecks : nil
+        let (union, conjunction) = (plan.unionChecks, plan.conjunctionChecks)
         for (s, segment) in snapshot.segments.enumerated() {
             let clauses = try bind(plan, stats: stats, segment: s)
             if !countAll, let union {
@@ -433,6 +432,9 @@ extension Searcher {
         where u >= 0 && plan.creditOfClause[i] >= 1 && (plan.inactiveUnits.isEmpty || !plan.inactiveUnits.contains(u)) {
             plan.unitWeights[u] = max(plan.unitWeights[u], options.coordinationByIDF ? stats[i].idf : 1)
         }
+        // How MaxScore can drive the match tree, worked out once with the plan.
+        plan.unionChecks = plan.match.unionWithChecks
+        plan.conjunctionChecks = plan.unionChecks == nil ? plan.match.conjunctionWithChecks : nil
         if planCacheLimit > 0 {
             if planCache.count >= planCacheLimit { planCache.removeAll(keepingCapacity: true) }
             planCache[query] = (plan, stats)
@@ -850,11 +852,12 @@ extension Searcher {
         // The groups as slot indexes, the rarest group first; a group without postings here matches nothing.
         var groupSlots: [[Int]] = []
         if let groups {
-            var slotOfClause: [Int: Int] = [:]
+            var slotOfClause = [Int](repeating: -1, count: clauses.count)
             for (i, c) in terms.enumerated() { slotOfClause[c.index] = i }
             for g in groups {
-                let members = Array(Set(g.compactMap { slotOfClause[$0] })).sorted()
+                var members = g.map { slotOfClause[$0] }.filter { $0 >= 0 }.sorted()
                 if members.isEmpty { return }
+                members = members.indices.compactMap { k in k == 0 || members[k] != members[k - 1] ? members[k] : nil }
                 groupSlots.append(members)
             }
             func cost(_ g: [Int]) -> Int { g.reduce(0) { $0 &+ terms[$1].position.docFreq } }
