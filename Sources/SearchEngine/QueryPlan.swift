@@ -270,6 +270,9 @@ struct QueryPlan {
     /// set with the statistics.
     var unionChecks: (union: MatchNode, excluded: [MatchNode], filters: [RangeFilter])?
     var conjunctionChecks: (groups: [[Int]], excluded: [MatchNode], filters: [RangeFilter])?
+    /// Per clause: for a phrase, per word, the term clauses of the word in the phrase's field (in clause
+    /// order); empty for terms.
+    var phraseWordClauses: [[[Int]]] = []
     /// The fields unfielded words search, and the fields they also match exactly in
     /// (``SearchOptions/exactFieldWeights``).
     var defaultFields: [Int] = []

@@ -432,6 +432,16 @@ extension Searcher {
         where u >= 0 && plan.creditOfClause[i] >= 1 && (plan.inactiveUnits.isEmpty || !plan.inactiveUnits.contains(u)) {
             plan.unitWeights[u] = max(plan.unitWeights[u], options.coordinationByIDF ? stats[i].idf : 1)
         }
+        // Per phrase and word, the term clauses of that word in the phrase's field (`maxScore` reads positions
+        // through their cursors): found once per plan, not by comparing strings per segment and search.
+        var termClauses: [TermKey: [Int]] = [:]
+        for (i, c) in plan.clauses.enumerated() {
+            if case .term(let t) = c.kind { termClauses[TermKey(field: c.field, term: t), default: []].append(i) }
+        }
+        plan.phraseWordClauses = plan.clauses.map { c in
+            guard case .phrase(let words, _) = c.kind else { return [] }
+            return words.map { termClauses[TermKey(field: c.field, term: $0)] ?? [] }
+        }
         // How MaxScore can drive the match tree, worked out once with the plan.
         plan.unionChecks = plan.match.unionWithChecks
         plan.conjunctionChecks = plan.unionChecks == nil ? plan.match.conjunctionWithChecks : nil
@@ -953,14 +963,11 @@ extension Searcher {
         // phrase reads its positions through their cursors: by the time a phrase is scored, every term slot has
         // been moved to the candidate, so the phrase's own cursors would decode the same blocks again.
         // Per phrase and word, the term slot holding the word in the phrase's field (nil: none).
+        var slotOfClause = [Int](repeating: -1, count: clauses.count)
+        for i in 0..<n where slots[i].isTerm { slotOfClause[terms[i].index] = i }
         let wordSlots: [[Int?]] = phrases.map { phrase in
-            guard case .phrase(let words, _) = plan.clauses[phrase.index].kind else { return [] }
-            return words.map { word in
-                (0..<n).first { i in
-                    guard slots[i].isTerm, terms[i].field == phrase.field, case .term(word) = plan.clauses[terms[i].index].kind
-                    else { return false }
-                    return true
-                }
+            plan.phraseWordClauses[phrase.index].map { candidates in
+                candidates.lazy.map { slotOfClause[$0] }.filter { $0 >= 0 }.min()
             }
         }
         let phrasesOfSlot = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n)
