@@ -444,14 +444,7 @@ public final class PostingsCursor {
         guard o + byteCount <= size else { throw corrupt(o) }
         let mask: UInt64 = bits == 32 ? 0xFFFF_FFFF : (1 << UInt64(bits)) - 1
         if o + byteCount + 8 <= size {
-            // One unaligned 64-bit load per value (a value and its bit offset fit in 39 bits).
-            let start = base + o
-            var bit = 0
-            for i in 0..<count {
-                let word = UInt64(littleEndian: (start + (bit >> 3)).loadUnaligned(as: UInt64.self))
-                out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
-                bit += bits
-            }
+            Self.unpack(base + o, into: out, bits: bits)
             return o + byteCount
         }
         let shift = UInt64(bits)
@@ -469,6 +462,59 @@ public final class PostingsCursor {
             filled -= bits
         }
         return o + byteCount
+    }
+
+    /// Unpacks a block's 128 values of `bits` bits (1–32) from `start`, reading up to 8 bytes past them. A copy
+    /// of the loop per common bit width, so each value's byte and shift are constants (`unpackGroups`): block
+    /// decoding was a fifth of a search's time.
+    static func unpack(_ start: UnsafeRawPointer, into out: UnsafeMutablePointer<UInt32>, bits: Int) {
+        switch bits {
+        case 1: unpackGroups(1, start, out)
+        case 2: unpackGroups(2, start, out)
+        case 3: unpackGroups(3, start, out)
+        case 4: unpackGroups(4, start, out)
+        case 5: unpackGroups(5, start, out)
+        case 6: unpackGroups(6, start, out)
+        case 7: unpackGroups(7, start, out)
+        case 8: unpackGroups(8, start, out)
+        case 9: unpackGroups(9, start, out)
+        case 10: unpackGroups(10, start, out)
+        case 11: unpackGroups(11, start, out)
+        case 12: unpackGroups(12, start, out)
+        case 13: unpackGroups(13, start, out)
+        case 14: unpackGroups(14, start, out)
+        case 15: unpackGroups(15, start, out)
+        case 16: unpackGroups(16, start, out)
+        default:
+            // Wider deltas are rare (long gaps between documents): one unaligned 64-bit load per value (a
+            // value and its bit offset fit in 39 bits).
+            let mask: UInt64 = bits == 32 ? 0xFFFF_FFFF : (1 << UInt64(bits)) - 1
+            var bit = 0
+            for i in 0..<PostingsFormat.blockSize {
+                let word = UInt64(littleEndian: (start + (bit >> 3)).loadUnaligned(as: UInt64.self))
+                out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+                bit += bits
+            }
+        }
+    }
+
+    /// Unpacks 128 values of `bits` bits from `start`, 8 at a time: 8 values fill exactly `bits` bytes, so
+    /// with `bits` a constant each value's byte offset and shift within its group are constants too. Reads up
+    /// to 8 bytes past the values.
+    @inline(__always)
+    private static func unpackGroups(_ bits: Int, _ start: UnsafeRawPointer, _ out: UnsafeMutablePointer<UInt32>) {
+        let mask: UInt64 = (1 << UInt64(bits)) - 1
+        var p = start
+        var q = out
+        for _ in 0..<(PostingsFormat.blockSize / 8) {
+            for j in 0..<8 {
+                let bit = j * bits
+                let word = UInt64(littleEndian: (p + (bit >> 3)).loadUnaligned(as: UInt64.self))
+                q[j] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            }
+            p += bits
+            q += 8
+        }
     }
 
     /// The frequency of the term in the current document. (Inlinable: scoring reads it once per candidate

@@ -114,6 +114,30 @@ struct SegmentTests {
     }
 
     /// Many documents: full blocks, skips and random advance against a plain model.
+    /// A block of 128 values packed at each bit width unpacks to the same values (the common widths have a
+    /// loop of their own).
+    @Test func everyBitWidthUnpacksWhatWasPacked() {
+        var generator = SeededRandom(seed: 3)
+        for bits in 1...32 {
+            let values = (0..<PostingsFormat.blockSize).map { i -> UInt32 in
+                let v = UInt32(truncatingIfNeeded: generator.next())
+                // The widest value of the width in every block, and 0.
+                if i == 5 { return bits == 32 ? .max : (1 << UInt32(bits)) - 1 }
+                if i == 6 { return 0 }
+                return bits == 32 ? v : v & ((1 << UInt32(bits)) - 1)
+            }
+            var writer = ByteWriter()
+            values.withUnsafeBufferPointer { writer.pack($0, bits: bits) }
+            #expect(writer.bytes.count == PostingsFormat.blockSize * bits / 8)
+            let bytes = writer.bytes + [UInt8](repeating: 0xA5, count: 8)
+            var out = [UInt32](repeating: 0, count: PostingsFormat.blockSize)
+            bytes.withUnsafeBytes { raw in
+                out.withUnsafeMutableBufferPointer { PostingsCursor.unpack(raw.baseAddress!, into: $0.baseAddress!, bits: bits) }
+            }
+            #expect(out == values, "bits \(bits)")
+        }
+    }
+
     @Test func blockPostingsMatchAModelUnderRandomAdvance() throws {
         try TemporaryDirectory.with { dir in
             var generator = SeededRandom(seed: 7)
