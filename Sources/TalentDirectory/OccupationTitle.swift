@@ -206,7 +206,9 @@ struct OccupationTitle {
 
     /// Which characters (by a 256-way hash) a text may hold: a superset test, never a false "absent".
     struct ScalarBits {
-        private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        // Indexed without branches: `clean` asks about the first character of ~1,000 phrases per title, and
+        // a switch over four words was half its time.
+        private var bits = SIMD4<UInt64>(repeating: 0)
 
         init(_ text: String) { insert(text) }
 
@@ -218,24 +220,13 @@ struct OccupationTitle {
         mutating func insert(_ text: String) {
             for c in text.unicodeScalars {
                 let b = Self.bucket(c.value)
-                let bit = UInt64(1) << UInt64(b & 63)
-                switch b >> 6 {
-                case 0: bits.0 |= bit
-                case 1: bits.1 |= bit
-                case 2: bits.2 |= bit
-                default: bits.3 |= bit
-                }
+                bits[Int(b >> 6)] |= UInt64(1) << UInt64(b & 63)
             }
         }
 
+        @inline(__always)
         func contains(_ b: UInt8) -> Bool {
-            let bit = UInt64(1) << UInt64(b & 63)
-            switch b >> 6 {
-            case 0: return bits.0 & bit != 0
-            case 1: return bits.1 & bit != 0
-            case 2: return bits.2 & bit != 0
-            default: return bits.3 & bit != 0
-            }
+            bits[Int(b >> 6)] & (UInt64(1) << UInt64(b & 63)) != 0
         }
     }
 
