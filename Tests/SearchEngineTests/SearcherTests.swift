@@ -205,6 +205,38 @@ struct SearcherTests {
 
     /// Pruned top-k equals exhaustive scoring where blocks have more competitive (freq, length) pairs than the
     /// impacts keep (so merged pairs bound them), and for phrases bounded by their terms' impacts.
+    /// A window's bound for a clause covers every block of the clause inside the window, not only the first:
+    /// windows end with the blocks of the clauses that can still decide the top k, so a common word's later
+    /// block, here the one holding its only high-frequency posting, can lie inside the window of a rare one.
+    @Test func windowBoundsCoverEveryBlockInTheWindow() throws {
+        try TemporaryDirectory.with { dir in
+            // `alpha` in every 40th posting, all 32 words long: the first three hold `beta` twice, the others
+            // once, but the last holds it 25 times. `beta` alone is in every other posting, 40 words long. The
+            // first three set the bar; the window that reaches the last `alpha` posting starts in a `beta`
+            // block of single occurrences, and a bound from that block alone would let MaxScore drop it.
+            func words(_ w: String, _ n: Int) -> String { Array(repeating: w, count: n).joined(separator: " ") }
+            let postings = (0..<1400).map { i -> Posting in
+                let body: String
+                if i == 1360 {
+                    body = "alpha " + words("beta", 25) + " " + words("filler", 6)
+                } else if i % 40 == 0 {
+                    body = i < 100 ? "alpha beta beta " + words("filler", 29) : "alpha beta " + words("filler", 30)
+                } else if i % 2 == 0 {
+                    body = "beta " + words("filler", 39)
+                } else {
+                    body = words("filler", 31)
+                }
+                return Posting(id: "d\(i)", title: "", body: body)
+            }
+            let snapshot = try buildIndex(dir, [postings])
+            let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer())
+            for k in [1, 3] {
+                let top = try expectPrunedEqualsExhaustive(searcher, try QueryParser().parse("alpha beta"), limit: k, "k \(k)")
+                #expect(top.hits.first?.id == "d1360")
+            }
+        }
+    }
+
     @Test func prunedTopKEqualsExhaustiveWithCappedImpacts() throws {
         try TemporaryDirectory.with { dir in
             let words = ["数控", "焊工", "PLC", "编程", "机器人", "视觉"]
