@@ -122,30 +122,6 @@ private struct TermSlot {
             return (block.lastDoc, cache.bound)
         }
     }
-
-    /// The clause's bound over documents `target...upTo`: the largest bound of its blocks there, or its bound
-    /// over all its postings when that spans more than `maxBlocks` blocks; `nil` when it has no documents
-    /// from `target` on. `cache` keeps the last block's bound.
-    @inline(__always)
-    func windowBound(from target: UInt32, through upTo: UInt32, maxBlocks: Int, bm25: BM25,
-                     cache: inout BlockBound) throws -> Double? {
-        try cursorRef._withUnsafeGuaranteedRef { cursor throws -> Double? in
-            guard var block = cursor.shallowBlock(for: target) else { return nil }
-            var best = 0.0
-            var seen = 0
-            while true {
-                seen += 1
-                if seen > maxBlocks { return clause.upperBound }
-                if block.block != cache.block {
-                    cache = BlockBound(block: block.block, bound: try impactBound(
-                        cursor, block: block.block, factor: factor, averageLength: averageLength, lengthParts: lengthParts, bm25: bm25))
-                }
-                best = max(best, cache.bound)
-                guard block.lastDoc < upTo, let next = cursor.shallowBlock(for: block.lastDoc + 1) else { return best }
-                block = next
-            }
-        }
-    }
 }
 
 /// A clause's bound over one of its postings blocks, remembered while windows stay in the block.
@@ -1056,72 +1032,47 @@ extension Searcher {
             if doc >= windowEnd {
                 // A new window at `doc`. Only the blocks' impacts are read here: a cursor behind `doc` moves up
                 // (decoding a block) once the window makes its clause essential or a candidate needs its score.
-                // As Lucene's MaxScoreBulkScorer does, the window ends with the current block of the clauses
-                // that were essential (all, at first), and every clause is bounded over the whole window:
-                // ending it at every clause's block end made windows of a few candidates each, and their setup
-                // cost more than the candidates.
                 var last = end
-                for k in min(firstEssential, n - 1)..<n {
-                    let i = order[k]
+                for i in 0..<n {
                     let t = slots[i]
-                    if t.isTerm && docs[i] != end, let block = try t.blockBound(for: doc, bm25: bm25, cache: &boundCache[i]) {
-                        last = min(last, block.lastDoc)
-                    }
-                }
-                for p in phrases.indices where phraseSlotMask[p] == 0 {
-                    phraseWindow[p] = try phraseBounds.bound(p, at: doc, last: &last, bm25: bm25)
-                }
-                // The essential clauses found over the window may end sooner than the ones it was cut for:
-                // then the window shrinks to them and is bounded again (tighter bounds), at most twice.
-                var rounds = 0
-                while true {
-                    for i in 0..<n {
-                        let t = slots[i]
-                        if t.isTerm {
-                            windowBound[i] = docs[i] == end ? 0
-                                : try t.windowBound(from: doc, through: last, maxBlocks: 64, bm25: bm25, cache: &boundCache[i]) ?? 0
+                    if t.isTerm {
+                        if docs[i] != end, let block = try t.blockBound(for: doc, bm25: bm25, cache: &boundCache[i]) {
+                            windowBound[i] = block.bound
+                            last = min(last, block.lastDoc)
                         } else {
-                            windowBound[i] = t.clause.upperBound
+                            windowBound[i] = 0
                         }
+                    } else {
+                        windowBound[i] = t.clause.upperBound
                     }
-                    phraseBound = 0
-                    unsharedPhraseBound = 0
-                    for p in phrases.indices {
-                        if phraseSlotMask[p] != 0 {
-                            // A phrase occurs at most as often as each of its words, in a field of the same length:
-                            // its bound is the smallest of its words' bounds, rescaled to its weight.
-                            var b = phrases[p].upperBound
-                            var m = phraseSlotMask[p]
-                            while m != 0 {
-                                let i = m.trailingZeroBitCount
-                                b = min(b, phrases[p].factor * (windowBound[i] / slots[i].factor))
-                                m &= m - 1
-                            }
-                            phraseWindow[p] = b
-                        }
-                        phraseBound += phraseWindow[p]
-                        if phraseSlotMask[p] == 0 { unsharedPhraseBound += phraseWindow[p] }
-                    }
-                    windowEnd = last == end ? end : last + 1
-                    order.sort { windowBound[$0] < windowBound[$1] }
-                    for k in 0..<n {
-                        prefix[k + 1] = prefix[k] + windowBound[order[k]]
-                        maskPrefix[k + 1] = maskPrefix[k] | masks[order[k]]
-                    }
-                    partition()
-                    rounds += 1
-                    guard rounds < 3, firstEssential < n else { break }
-                    var shorter = last
-                    for k in firstEssential..<n {
-                        let i = order[k]
-                        if slots[i].isTerm && docs[i] != end,
-                           let block = try slots[i].blockBound(for: doc, bm25: bm25, cache: &boundCache[i]) {
-                            shorter = min(shorter, block.lastDoc)
-                        }
-                    }
-                    guard shorter < last else { break }
-                    last = shorter
                 }
+                phraseBound = 0
+                unsharedPhraseBound = 0
+                for p in phrases.indices {
+                    if phraseSlotMask[p] != 0 {
+                        // A phrase occurs at most as often as each of its words, in a field of the same length:
+                        // its bound is the smallest of its words' bounds, rescaled to its weight.
+                        var b = phrases[p].upperBound
+                        var m = phraseSlotMask[p]
+                        while m != 0 {
+                            let i = m.trailingZeroBitCount
+                            b = min(b, phrases[p].factor * (windowBound[i] / slots[i].factor))
+                            m &= m - 1
+                        }
+                        phraseWindow[p] = b
+                    } else {
+                        phraseWindow[p] = try phraseBounds.bound(p, at: doc, last: &last, bm25: bm25)
+                    }
+                    phraseBound += phraseWindow[p]
+                    if phraseSlotMask[p] == 0 { unsharedPhraseBound += phraseWindow[p] }
+                }
+                windowEnd = last == end ? end : last + 1
+                order.sort { windowBound[$0] < windowBound[$1] }
+                for k in 0..<n {
+                    prefix[k + 1] = prefix[k] + windowBound[order[k]]
+                    maskPrefix[k + 1] = maskPrefix[k] | masks[order[k]]
+                }
+                partition()
                 if firstEssential == n {
                     // No clause can win here: skip the window.
                     doc = windowEnd

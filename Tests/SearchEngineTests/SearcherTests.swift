@@ -205,9 +205,10 @@ struct SearcherTests {
 
     /// Pruned top-k equals exhaustive scoring where blocks have more competitive (freq, length) pairs than the
     /// impacts keep (so merged pairs bound them), and for phrases bounded by their terms' impacts.
-    /// A window's bound for a clause covers every block of the clause inside the window, not only the first:
-    /// windows end with the blocks of the clauses that can still decide the top k, so a common word's later
-    /// block, here the one holding its only high-frequency posting, can lie inside the window of a rare one.
+    /// A window's bounds hold for every posting in it: a common word whose only high-frequency posting lies
+    /// far from its first block must not be pruned there. (Windows that ended with the essential clauses'
+    /// blocks and bounded a clause by its first block in the window failed this: tried while trying Lucene's
+    /// outer windows, see docs/BENCHMARKS.md.)
     @Test func windowBoundsCoverEveryBlockInTheWindow() throws {
         try TemporaryDirectory.with { dir in
             // `alpha` in every 40th posting, all 32 words long: the first three hold `beta` twice, the others
