@@ -77,8 +77,8 @@ public final class Searcher {
         didSet { if options != oldValue { planCache.removeAll() } }
     }
     /// Plans kept by query (``plannedQuery(_:)``); 0 plans every search afresh (benchmarks of distinct
-    /// queries).
-    public var planCacheLimit = 256 {
+    /// queries). A plan of a two-chunk query holds ~10 KB, and `talent serve` keeps up to 64 searchers.
+    public var planCacheLimit = 128 {
         didSet { if planCacheLimit <= 0 { planCache.removeAll() } }
     }
     var planCache: [Query: (plan: QueryPlan, stats: [ClauseStats])] = [:]
