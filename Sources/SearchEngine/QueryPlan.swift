@@ -254,7 +254,6 @@ struct QueryPlan {
     var isSynonym: [Bool] = []
     /// Whether it is the synonym of a word nearly absent from the index: it counts like the word itself.
     var isFullSynonym: [Bool] = []
-    var hasCoveredUnits = false
     /// Words inside a negation (`-实习`): they match, to exclude, but never count for coordination.
     var inactiveUnits: Set<Int> = []
     var negationDepth = 0
@@ -263,7 +262,7 @@ struct QueryPlan {
 
     /// Whether every clause of a word counts fully (no longer words, no compounds): then one word's score
     /// is a plain sum.
-    var simpleUnits: Bool { !hasCoveredUnits && creditOfClause.allSatisfy { $0 >= 1 } }
+    var simpleUnits: Bool { coveredUnits.allSatisfy { $0 == nil } && creditOfClause.allSatisfy { $0 >= 1 } }
     var unitCount = 0
     var match: MatchNode = .none
     /// `match` as MaxScore drives it (``MatchNode/unionWithChecks``, else ``MatchNode/conjunctionWithChecks``),

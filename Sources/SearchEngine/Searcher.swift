@@ -229,8 +229,6 @@ public final class Searcher {
     }
 
     func plan(_ query: Query) throws -> QueryPlan {
-        planAnalyses.removeAll(keepingCapacity: true)
-        planJoins.removeAll(keepingCapacity: true)
         defer {
             planAnalyses.removeAll(keepingCapacity: true)
             planJoins.removeAll(keepingCapacity: true)
@@ -423,7 +421,6 @@ public final class Searcher {
                 let i = p.add(ScoringClause(field: f, kind: .term(compound.term), origin: "compound"),
                               weight: w * options.compoundWeight)
                 p.coveredUnits[i] = covered
-                p.hasCoveredUnits = true
                 for u in covered { units[u - firstUnit] = .or([units[u - firstUnit], .clause(i)]) }
             }
         }
@@ -473,7 +470,6 @@ public final class Searcher {
         for step in recipe.steps {
             let i = p.add(step.clause, weight: step.fieldWeight * (full ? 1 : options.synonymWeight))
             p.coveredUnits[i] = covering
-            p.hasCoveredUnits = true
             p.isSynonym[i] = true
             if full { p.isFullSynonym[i] = true }
             nodes.append(step.phrase ? .requiredPhrase(i) : .clause(i))
