@@ -65,7 +65,11 @@ private final class SegmentClause {
     let factor: Double
     let averageLength: Double
     var cursor: PostingsCursor?
-    var phraseCursors: [PostingsCursor] = []
+    /// A phrase's terms in the segment (empty when one of them is missing here, as for a term clause).
+    var phraseTerms: [TermInfo] = []
+    private var ownPhraseCursors: [PostingsCursor]?
+    /// The segment, for the phrase's own cursors.
+    unowned(unsafe) var reader: SegmentReader?
     /// For a phrase that must match: a cursor over its rarest term, which proposes candidates.
     var driver: PostingsCursor?
     let offsets: [UInt32]
@@ -79,7 +83,19 @@ private final class SegmentClause {
         self.offsets = offsets
     }
 
-    var isPhrase: Bool { !phraseCursors.isEmpty }
+    var isPhrase: Bool { !phraseTerms.isEmpty }
+
+    /// Cursors over the phrase's terms, made when first asked for: MaxScore reads a phrase's positions through
+    /// its terms' own clauses where the query has them (as it usually does), so most phrases never need these.
+    var phraseCursors: [PostingsCursor] {
+        get throws {
+            if let ownPhraseCursors { return ownPhraseCursors }
+            guard let reader else { return [] }
+            let made = try phraseTerms.map { try reader.postings($0) }
+            ownPhraseCursors = made
+            return made
+        }
+    }
 
     /// The cursor that proposes this clause's candidates: its term's, or its phrase's driver.
     var position: PostingsCursor { cursor ?? driver! }
@@ -147,12 +163,14 @@ private struct PhraseSlot {
     /// `shared[j]`, where given, stands for the phrase's own cursor of its `j`th term: a cursor of the same
     /// term and field that the loop moves to every candidate the phrase is scored on.
     init(_ c: SegmentClause, norms: UnsafeRawPointer?, lengthParts: UnsafePointer<Double>,
-         shared: [PostingsCursor?] = []) {
+         shared: [PostingsCursor?] = []) throws {
         index = c.index
-        isShared = !c.phraseCursors.isEmpty && shared.count == c.phraseCursors.count && shared.allSatisfy { $0 != nil }
-        cursors = .allocate(capacity: c.phraseCursors.count)
-        for (i, cursor) in c.phraseCursors.enumerated() {
-            cursors[i] = .passUnretained(i < shared.count ? shared[i] ?? cursor : cursor)
+        let count = c.phraseTerms.count
+        isShared = count > 0 && shared.count == count && shared.allSatisfy { $0 != nil }
+        let own = isShared ? [] : try c.phraseCursors
+        cursors = .allocate(capacity: count)
+        for i in 0..<count {
+            cursors[i] = .passUnretained(i < shared.count ? shared[i] ?? own[i] : own[i])
         }
         offsets = .allocate(capacity: c.offsets.count)
         _ = offsets.initialize(from: c.offsets)
@@ -211,7 +229,7 @@ private final class PhraseBounds {
     init(_ phrases: [SegmentClause], slots: [PhraseSlot]) {
         self.slots = slots
         upperBounds = phrases.map(\.upperBound)
-        width = max(1, phrases.map(\.phraseCursors.count).max() ?? 1)
+        width = max(1, phrases.map(\.phraseTerms.count).max() ?? 1)
         impacts = .allocate(capacity: width)
         blocks = .allocate(capacity: max(1, phrases.count) * width)
         blocks.initialize(repeating: -1)
@@ -488,17 +506,17 @@ extension Searcher {
                 return c
             case .phrase(_, let offsets):
                 let c = SegmentClause(index: i, field: clause.field, factor: factor, averageLength: stats[i].averageLength, offsets: offsets)
-                var cursors: [PostingsCursor] = []
-                cursors.reserveCapacity(stats[i].entries.count)
+                var terms: [TermInfo] = []
+                terms.reserveCapacity(stats[i].entries.count)
                 for entry in stats[i].entries {
                     guard let info = entry.infos[s] else { return c }
-                    let cursor = try segment.postings(info)
-                    cursors.append(cursor)
+                    terms.append(info)
                 }
-                c.phraseCursors = cursors
+                c.phraseTerms = terms
+                c.reader = segment
                 c.upperBound = factor * (bm25.k1 + 1) * (1 + 1e-9)
-                if stats[i].isRequired, let rarest = cursors.min(by: { $0.docFreq < $1.docFreq }) {
-                    c.driver = try segment.postings(rarest.termInfo)
+                if stats[i].isRequired, let rarest = terms.min(by: { $0.docFreq < $1.docFreq }) {
+                    c.driver = try segment.postings(rarest)
                 }
                 return c
             }
@@ -548,11 +566,12 @@ extension Searcher {
             guard cursor.doc == doc else { return (0, 0) }
             freq = Int(cursor.freq)
         } else if c.isPhrase {
-            for cursor in c.phraseCursors {
+            let cursors = try c.phraseCursors
+            for cursor in cursors {
                 if cursor.doc < doc { try cursor.advance(to: doc) }
                 guard cursor.doc == doc else { return (0, 0) }
             }
-            freq = try phraseFrequency(c.phraseCursors, offsets: c.offsets)
+            freq = try phraseFrequency(cursors, offsets: c.offsets)
             guard freq > 0 else { return (0, 0) }
         } else {
             return (0, 0)
@@ -656,7 +675,7 @@ extension Searcher {
         case .requiredPhrase(let i):
             let c = clauses[i]
             guard c.isPhrase else { return EmptyIterator() }
-            return PhraseIterator(cursors: try c.phraseCursors.map { try reader.postings($0.termInfo) }, offsets: c.offsets)
+            return PhraseIterator(cursors: try c.phraseTerms.map { try reader.postings($0) }, offsets: c.offsets)
         case .and(let parts):
             return ConjunctionIterator(try parts.map { try iterator($0, clauses: clauses, reader: reader) })
         case .or(let parts):
@@ -775,8 +794,8 @@ extension Searcher {
         defer { phraseOf.deallocate() }
         phraseOf.initialize(repeating: -1)
         for (p, c) in phraseClauses.enumerated() { phraseOf[c.index] = p }
-        let phraseSlots = phraseClauses.map {
-            PhraseSlot($0, norms: reader.norms(field: $0.field).baseAddress, lengthParts: lengthTables().tables[$0.field])
+        let phraseSlots = try phraseClauses.map {
+            try PhraseSlot($0, norms: reader.norms(field: $0.field).baseAddress, lengthParts: lengthTables().tables[$0.field])
         }
         defer { for slot in phraseSlots { slot.deallocate() } }
         let phraseBounds = PhraseBounds(phraseClauses, slots: phraseSlots)
@@ -990,8 +1009,8 @@ extension Searcher {
                 phraseSlotMask[p] = words.reduce(0) { $0 | 1 << UInt64($1!) }
             }
         }
-        let phraseSlots = phrases.enumerated().map { p, phrase in
-            PhraseSlot(phrase, norms: reader.norms(field: phrase.field).baseAddress,
+        let phraseSlots = try phrases.enumerated().map { p, phrase in
+            try PhraseSlot(phrase, norms: reader.norms(field: phrase.field).baseAddress,
                        lengthParts: lengths.tables[phrase.field], shared: wordSlots[p].map { $0.flatMap { terms[$0].cursor } })
         }
         defer { for slot in phraseSlots { slot.deallocate() } }
