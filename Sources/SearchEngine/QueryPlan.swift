@@ -316,56 +316,105 @@ struct QueryPlan {
 }
 
 /// Per-word scratch space for scoring, reused across documents and searches, and the plan's scoring rules
-/// laid out in plain memory (set by ``prepare(_:)`` once per search), so scoring a document reads no
-/// dictionaries or sets.
+/// laid out in plain memory (set by ``prepare(_:coordination:synonymCredit:)`` once per search), so scoring a
+/// document reads no dictionaries or sets and retains nothing.
 final class ScoringScratch {
     private(set) var exact = UnsafeMutablePointer<Bool>.allocate(capacity: 16)
     private(set) var credit = UnsafeMutablePointer<Double>.allocate(capacity: 16)
+    private(set) var unitWeights = UnsafeMutablePointer<Double>.allocate(capacity: 16)
     private var capacity = 16
-
-    /// Per clause: its word (-1 for none), its credit, and whether it is a synonym (of a missing word) and
-    /// counts in full; the words it covers are `covered[coveredStart[i]..<coveredStart[i + 1]]`.
-    private(set) var unitOfClause: [Int] = []
-    private(set) var creditOfClause: [Double] = []
-    private(set) var isSynonym: [Bool] = []
-    private(set) var isFull: [Bool] = []
-    private(set) var hasCovered: [Bool] = []
-    private(set) var coveredStart: [Int] = [0]
-    private(set) var covered: [Int] = []
-    private(set) var unitWeights: [Double] = []
+    /// Per clause: its word (-1 for none), its credit, whether it is a synonym (of a missing word), whether
+    /// it counts in full, and where the words it covers start in `covered`
+    /// (`covered[coveredStart[i]..<coveredStart[i + 1]]`).
+    private(set) var unitOfClause = UnsafeMutablePointer<Int>.allocate(capacity: 16)
+    private(set) var creditOfClause = UnsafeMutablePointer<Double>.allocate(capacity: 16)
+    private(set) var isSynonym = UnsafeMutablePointer<Bool>.allocate(capacity: 16)
+    private(set) var isFull = UnsafeMutablePointer<Bool>.allocate(capacity: 16)
+    /// Whether the clause stands for words of the query (a compound, a synonym), even none here.
+    private(set) var hasCovered = UnsafeMutablePointer<Bool>.allocate(capacity: 16)
+    private(set) var coveredStart = UnsafeMutablePointer<Int>.allocate(capacity: 17)
+    private(set) var covered = UnsafeMutablePointer<Int>.allocate(capacity: 16)
+    private var clauseCapacity = 16
+    private var coveredCapacity = 16
+    private(set) var clauseCount = 0
+    private(set) var unitCount = 0
+    /// ``SearchOptions/coordination`` and ``SearchOptions/synonymCredit`` of the search.
+    private(set) var coordination = 0.0
+    private(set) var synonymCredit = 0.0
     /// One word counting fully in every clause: the score is the plain sum.
     private(set) var plainSum = true
 
-    func reserve(_ n: Int) {
+    private func reserve(units n: Int) {
         guard n > capacity else { return }
         exact.deallocate()
         credit.deallocate()
+        unitWeights.deallocate()
         capacity = n
         exact = .allocate(capacity: n)
         credit = .allocate(capacity: n)
+        unitWeights = .allocate(capacity: n)
+    }
+
+    private func reserve(clauses n: Int, covered m: Int) {
+        if n > clauseCapacity {
+            unitOfClause.deallocate()
+            creditOfClause.deallocate()
+            isSynonym.deallocate()
+            isFull.deallocate()
+            hasCovered.deallocate()
+            coveredStart.deallocate()
+            clauseCapacity = n
+            unitOfClause = .allocate(capacity: n)
+            creditOfClause = .allocate(capacity: n)
+            isSynonym = .allocate(capacity: n)
+            isFull = .allocate(capacity: n)
+            hasCovered = .allocate(capacity: n)
+            coveredStart = .allocate(capacity: n + 1)
+        }
+        if m > coveredCapacity {
+            covered.deallocate()
+            coveredCapacity = m
+            covered = .allocate(capacity: m)
+        }
     }
 
     /// Lays out `plan`'s rules (after its unit weights are set).
-    func prepare(_ plan: QueryPlan) {
-        reserve(plan.unitCount)
-        unitOfClause = plan.unitOfClause
-        creditOfClause = plan.creditOfClause
+    func prepare(_ plan: QueryPlan, coordination: Double, synonymCredit: Double) {
         let n = plan.clauses.count
-        isSynonym = plan.isSynonym
-        isFull = plan.isFullSynonym
-        hasCovered = plan.coveredUnits.map { $0 != nil }
-        coveredStart = [0]
-        covered = []
+        reserve(units: plan.unitCount)
+        reserve(clauses: n, covered: plan.coveredUnits.reduce(0) { $0 + ($1?.count ?? 0) })
+        clauseCount = n
+        unitCount = plan.unitCount
+        self.coordination = coordination
+        self.synonymCredit = synonymCredit
+        var m = 0
+        coveredStart[0] = 0
         for i in 0..<n {
-            covered += plan.coveredUnits[i] ?? []
-            coveredStart.append(covered.count)
+            unitOfClause[i] = plan.unitOfClause[i]
+            creditOfClause[i] = plan.creditOfClause[i]
+            isSynonym[i] = plan.isSynonym[i]
+            isFull[i] = plan.isFullSynonym[i]
+            hasCovered[i] = plan.coveredUnits[i] != nil
+            for c in plan.coveredUnits[i] ?? [] {
+                covered[m] = c
+                m += 1
+            }
+            coveredStart[i + 1] = m
         }
-        unitWeights = plan.unitWeights
+        for u in 0..<plan.unitCount { unitWeights[u] = plan.unitWeights[u] }
         plainSum = plan.unitCount == 0 || (plan.unitCount == 1 && plan.simpleUnits && plan.inactiveUnits.isEmpty)
     }
 
     deinit {
         exact.deallocate()
         credit.deallocate()
+        unitWeights.deallocate()
+        unitOfClause.deallocate()
+        creditOfClause.deallocate()
+        isSynonym.deallocate()
+        isFull.deallocate()
+        hasCovered.deallocate()
+        coveredStart.deallocate()
+        covered.deallocate()
     }
 }

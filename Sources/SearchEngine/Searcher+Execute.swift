@@ -369,7 +369,7 @@ extension Searcher {
         var top = TopK(k: k)
         var total = 0
         var counts: [String: [String: Int]] = [:]
-        scratch.prepare(plan)
+        scratch.prepare(plan, coordination: options.coordination, synonymCredit: options.synonymCredit)
         // Facets count every match, but scoring them all is not needed: the top k come from the pruned
         // search and a counting pass walks the matches without scores.
         let countAll = strategy == .exhaustive
@@ -598,51 +598,53 @@ extension Searcher {
     private func finalScore(_ parts: UnsafeMutableBufferPointer<Double>, plan: QueryPlan) -> Double {
         let t = scratch
         if t.plainSum { return plainTotal(parts) }
-        let unitCount = plan.unitCount
+        let unitCount = t.unitCount
         let exact = t.exact, credit = t.credit
+        let unitOfClause = t.unitOfClause, creditOfClause = t.creditOfClause
+        let coveredStart = t.coveredStart, covered = t.covered
         for u in 0..<unitCount {
             exact[u] = false
             credit[u] = 0
         }
-        return t.unitOfClause.withUnsafeBufferPointer { unitOfClause in
-            t.creditOfClause.withUnsafeBufferPointer { creditOfClause in
-                for i in 0..<parts.count {
-                    let u = unitOfClause[i]
-                    if u >= 0 && parts[i] > 0 && creditOfClause[i] >= 1 { exact[u] = true }
-                }
-                return t.covered.withUnsafeBufferPointer { coveredList in
-                    var sum = 0.0
-                    for i in 0..<parts.count {
-                        let v = parts[i]
-                        let u = unitOfClause[i]
-                        if u >= 0 && v > 0 {
-                            if exact[u] && creditOfClause[i] < 1 { continue }
-                            credit[u] = max(credit[u], creditOfClause[i])
-                        }
-                        if v > 0 && t.hasCovered[i] {
-                            let covered = coveredList[t.coveredStart[i]..<t.coveredStart[i + 1]]
-                            if t.isSynonym[i] {
-                                // A synonym adds nothing where the query's own words are there.
-                                if covered.allSatisfy({ exact[$0] }) { continue }
-                                let full = t.isFull[i]
-                                for c in covered { credit[c] = max(credit[c], full ? 1 : options.synonymCredit) }
-                            } else {
-                                for c in covered { credit[c] = 1 }
-                            }
-                        }
-                        sum += v
+        for i in 0..<parts.count {
+            let u = unitOfClause[i]
+            if u >= 0 && parts[i] > 0 && creditOfClause[i] >= 1 { exact[u] = true }
+        }
+        var sum = 0.0
+        for i in 0..<parts.count {
+            let v = parts[i]
+            let u = unitOfClause[i]
+            if u >= 0 && v > 0 {
+                if exact[u] && creditOfClause[i] < 1 { continue }
+                credit[u] = max(credit[u], creditOfClause[i])
+            }
+            let first = coveredStart[i], end = coveredStart[i + 1]
+            if v > 0 && t.hasCovered[i] {
+                if t.isSynonym[i] {
+                    // A synonym adds nothing where the query's own words are there.
+                    var all = true
+                    for j in first..<end where !exact[covered[j]] {
+                        all = false
+                        break
                     }
-                    guard options.coordination > 0 else { return sum }
-                    var matched = 0.0, total = 0.0
-                    for u in 0..<unitCount {
-                        matched += credit[u] * t.unitWeights[u]
-                        total += t.unitWeights[u]
-                    }
-                    if matched >= total || total == 0 { return sum }
-                    return sum * (options.coordination == 1 ? matched / total : pow(matched / total, options.coordination))
+                    if all { continue }
+                    let given = t.isFull[i] ? 1 : t.synonymCredit
+                    for j in first..<end { credit[covered[j]] = max(credit[covered[j]], given) }
+                } else {
+                    for j in first..<end { credit[covered[j]] = 1 }
                 }
             }
+            sum += v
         }
+        let coordination = t.coordination
+        guard coordination > 0 else { return sum }
+        var matched = 0.0, total = 0.0
+        for u in 0..<unitCount {
+            matched += credit[u] * t.unitWeights[u]
+            total += t.unitWeights[u]
+        }
+        if matched >= total || total == 0 { return sum }
+        return sum * (coordination == 1 ? matched / total : pow(matched / total, coordination))
     }
 
     private func accepts(_ filter: RangeFilter, reader: SegmentReader, doc: Int) -> Bool {
