@@ -894,6 +894,20 @@ extension Searcher {
             func cost(_ g: [Int]) -> Int { g.reduce(0) { $0 &+ terms[$1].position.docFreq } }
             groupSlots.sort { cost($0) < cost($1) }
         }
+        // The same, flat: group g's slots are groupMembers[groupStart[g]..<groupStart[g + 1]] (no array retained
+        // per candidate).
+        let groupStart = UnsafeMutableBufferPointer<Int>.allocate(capacity: groupSlots.count + 1)
+        let groupMembers = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, groupSlots.reduce(0) { $0 + $1.count }))
+        defer {
+            groupStart.deallocate()
+            groupMembers.deallocate()
+        }
+        groupStart[0] = 0
+        for (g, members) in groupSlots.enumerated() {
+            for (j, i) in members.enumerated() { groupMembers[groupStart[g] + j] = i }
+            groupStart[g + 1] = groupStart[g] + members.count
+        }
+        let groupCount = groupSlots.count
         let conjunctive = groups != nil
         /// No candidate before this document matches every group.
         var groupFloor: UInt32 = 0
@@ -1130,10 +1144,11 @@ extension Searcher {
             if accepted && conjunctive {
                 // Every group must have a clause on the document, the rarest group checked first; a group
                 // without one tells where the next match can be at the earliest.
-                for g in groupSlots {
+                for g in 0..<groupCount {
                     var next = end
                     var found = false
-                    for i in g {
+                    for j in groupStart[g]..<groupStart[g + 1] {
+                        let i = groupMembers[j]
                         if docs[i] < doc { docs[i] = try slots[i].advance(to: doc) }
                         if docs[i] == doc {
                             // A required phrase's driving term is on the document; the phrase must be too.
