@@ -941,7 +941,9 @@ extension Searcher {
             for c in plan.coveredUnits[clause] ?? [] where c < 64 { mask |= 1 << UInt64(c) }
             return mask
         }
-        let masks = terms.map { unitMask($0.index) }
+        let masks = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n)
+        defer { masks.deallocate() }
+        for i in 0..<n { masks[i] = unitMask(terms[i].index) }
         let hasDeletions = reader.deletions != nil
         let hasFilters = !union.filters.isEmpty
         let hasPhrases = !phrases.isEmpty
@@ -963,7 +965,8 @@ extension Searcher {
             guard t.isTerm else { return try contribution(t.clause, doc: doc, reader: reader).score }
             return try termScore(t, doc: doc, bm25: bm25)
         }
-        func factorBound(_ mask: UInt64) -> Double {
+        let coordination = options.coordination
+        func computedFactorBound(_ mask: UInt64) -> Double {
             guard coordinated, totalWeight > 0 else { return 1 }
             var w = 0.0
             var m = mask
@@ -973,7 +976,16 @@ extension Searcher {
                 m &= m - 1
             }
             if w >= totalWeight { return 1 }
-            return options.coordination == 1 ? w / totalWeight : pow(w / totalWeight, options.coordination)
+            return coordination == 1 ? w / totalWeight : pow(w / totalWeight, coordination)
+        }
+        // Bounding is asked for at every pruning step of every candidate: for a few words, a table by mask.
+        let tabledUnits = coordinated && plan.unitCount <= 8 ? plan.unitCount : 0
+        let factorTable = UnsafeMutableBufferPointer<Double>.allocate(capacity: 1 << tabledUnits)
+        defer { factorTable.deallocate() }
+        if tabledUnits > 0 { for m in 0..<(1 << tabledUnits) { factorTable[m] = computedFactorBound(UInt64(m)) } }
+        let tableMask = UInt64((1 << tabledUnits) - 1)
+        @inline(__always) func factorBound(_ mask: UInt64) -> Double {
+            tabledUnits > 0 ? factorTable[Int(mask & tableMask)] : computedFactorBound(mask)
         }
         // Current documents of the cursors, kept apart (in plain memory: no uniqueness checks per write) so
         // finding the next candidate touches no object.
