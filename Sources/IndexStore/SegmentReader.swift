@@ -8,6 +8,8 @@ public final class SegmentReader: @unchecked Sendable {
     let terms: TermDictionary
     private let postings: UnsafeRawBufferPointer
     private let positions: UnsafeRawBufferPointer
+    /// The postings file's path, which every cursor keeps for its errors (looked up once, not per cursor).
+    private let postingsPath: String
     let stored: StoredFieldsReader
     let values: DocValuesReader
     public let deletions: Deletions?
@@ -29,6 +31,7 @@ public final class SegmentReader: @unchecked Sendable {
             throw .corrupt(file: files[.terms]!.path, reason: "\(terms.fields.count) fields, the schema has \(schema.textFields.count)")
         }
         postings = try body(.postings)
+        postingsPath = files[.postings]!.path
         positions = try body(.positions)
         stored = try StoredFieldsReader(body: body(.stored), file: files[.stored]!.path)
         values = try DocValuesReader(body: body(.values), maxDoc: info.maxDoc, schema: schema, file: files[.values]!.path)
@@ -64,7 +67,7 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     public func postings(_ info: TermInfo) throws(IndexError) -> PostingsCursor {
-        try PostingsCursor(info: info, postings: postings, positions: positions, file: files[.postings]!.path)
+        try PostingsCursor(info: info, postings: postings, positions: positions, file: postingsPath)
     }
 
     /// Calls `body` with each term of `field` (UTF-8 bytes) in sorted order until it returns false.
