@@ -233,24 +233,29 @@ struct PostingsEncoder {
 public final class PostingsCursor {
     public static let noMoreDocs = UInt32.max
 
-    public let docFreq: Int
-    public let termInfo: TermInfo
-    private let postings: UnsafeRawBufferPointer
-    private let positionsFile: UnsafeRawBufferPointer
-    private let file: String
+    public private(set) var docFreq: Int
+    public private(set) var termInfo: TermInfo
+    private var postings: UnsafeRawBufferPointer
+    private var positionsFile: UnsafeRawBufferPointer
+    private var file: String
 
-    private let blockCount: Int
+    private var blockCount = 0
+    /// How many blocks the memory holds a skip table for (``reuse(info:postings:positions:file:)`` keeps it
+    /// when the next term fits).
+    public private(set) var blockCapacity = 0
+    /// The one allocation: skip table starts, impacts, decoded block, last docs.
+    private var memory: UnsafeMutableRawPointer?
     /// The decoded current block: `docs` (128), then `freqs` (128).
-    @usableFromInline let docs: UnsafeMutablePointer<UInt32>
-    @usableFromInline let freqs: UnsafeMutablePointer<UInt32>
+    @usableFromInline var docs: UnsafeMutablePointer<UInt32>
+    @usableFromInline var freqs: UnsafeMutablePointer<UInt32>
     // Skip table, one entry per block: last document; doc, position and impact starts (an impact start of -1
     // means the term's single document: its pair is the dictionary's `maxFreq`, `minNorm`).
-    private let blockLastDoc: UnsafeMutablePointer<UInt32>
-    private let blockDocStart: UnsafeMutablePointer<Int>
-    private let blockPosStart: UnsafeMutablePointer<Int>
-    private let blockImpactStart: UnsafeMutablePointer<Int>
+    private var blockLastDoc: UnsafeMutablePointer<UInt32>
+    private var blockDocStart: UnsafeMutablePointer<Int>
+    private var blockPosStart: UnsafeMutablePointer<Int>
+    private var blockImpactStart: UnsafeMutablePointer<Int>
     /// The impacts ``impacts(ofBlock:)`` decoded last, and of which block.
-    private let impactBuffer: UnsafeMutablePointer<Impact>
+    private var impactBuffer: UnsafeMutablePointer<Impact>
     private var impactCount = 0
     private var impactBlock = -1
     /// The block ``shallowBlock(for:)`` found last: later targets start their search there.
@@ -277,25 +282,68 @@ public final class PostingsCursor {
         self.postings = postings
         self.positionsFile = positions
         self.file = file
+        // Placeholders until `configure` lays out the memory.
+        let none = UnsafeMutablePointer<UInt32>(bitPattern: 1)!
+        docs = none
+        freqs = none
+        blockLastDoc = none
+        blockDocStart = UnsafeMutablePointer<Int>(bitPattern: 8)!
+        blockPosStart = blockDocStart
+        blockImpactStart = blockDocStart
+        impactBuffer = UnsafeMutablePointer<Impact>(bitPattern: 8)!
+        try configure()
+    }
+
+    /// Points the cursor at another term, keeping its memory when the term's skip table fits: a search opens
+    /// a cursor per clause and segment, tens for a one-word query, and their allocations showed in its
+    /// profile (``SegmentReader/postings(_:reusing:)``).
+    func reuse(info: TermInfo, postings: UnsafeRawBufferPointer, positions: UnsafeRawBufferPointer, file: String) throws(IndexError) {
+        termInfo = info
+        docFreq = info.docFreq
+        self.postings = postings
+        positionsFile = positions
+        self.file = file
+        impactCount = 0
+        impactBlock = -1
+        shallowHint = 0
+        block = -1
+        blockLength = 0
+        index = 0
+        posOffset = 0
+        posIndex = 0
+        positionCount = 0
+        cachedPositionsDoc = UInt32.max
+        try configure()
+    }
+
+    /// Lays out the memory for `termInfo` (allocating only when its skip table does not fit) and reads the
+    /// skip table and the first block.
+    private func configure() throws(IndexError) {
+        let info = termInfo
         let bs = PostingsFormat.blockSize
         let blockCount = max(1, (info.docFreq + bs - 1) / bs)
         self.blockCount = blockCount
-        // One allocation for the skip table, the impacts and the decoded block: a search opens a cursor per
-        // clause and segment, tens for a one-word query, and three allocations each showed in its profile.
-        let startsBytes = 3 * blockCount * MemoryLayout<Int>.stride
-        let impactBytes = PostingsFormat.maxImpacts * MemoryLayout<Impact>.stride
-        let memory = UnsafeMutableRawPointer.allocate(
-            byteCount: startsBytes + impactBytes + (2 * bs + blockCount) * MemoryLayout<UInt32>.stride,
-            alignment: max(MemoryLayout<Int>.alignment, MemoryLayout<Impact>.alignment))
-        let starts = memory.bindMemory(to: Int.self, capacity: 3 * blockCount)
-        blockDocStart = starts
-        blockPosStart = starts + blockCount
-        blockImpactStart = starts + 2 * blockCount
-        impactBuffer = (memory + startsBytes).bindMemory(to: Impact.self, capacity: PostingsFormat.maxImpacts)
-        let words = (memory + startsBytes + impactBytes).bindMemory(to: UInt32.self, capacity: 2 * bs + blockCount)
-        docs = words
-        freqs = words + bs
-        blockLastDoc = words + 2 * bs
+        if blockCount > blockCapacity || memory == nil {
+            memory?.deallocate()
+            // One allocation for the skip table, the impacts and the decoded block.
+            let capacity = max(blockCount, 4)
+            let startsBytes = 3 * capacity * MemoryLayout<Int>.stride
+            let impactBytes = PostingsFormat.maxImpacts * MemoryLayout<Impact>.stride
+            let made = UnsafeMutableRawPointer.allocate(
+                byteCount: startsBytes + impactBytes + (2 * bs + capacity) * MemoryLayout<UInt32>.stride,
+                alignment: max(MemoryLayout<Int>.alignment, MemoryLayout<Impact>.alignment))
+            memory = made
+            blockCapacity = capacity
+            let starts = made.bindMemory(to: Int.self, capacity: 3 * capacity)
+            blockDocStart = starts
+            blockPosStart = starts + capacity
+            blockImpactStart = starts + 2 * capacity
+            impactBuffer = (made + startsBytes).bindMemory(to: Impact.self, capacity: PostingsFormat.maxImpacts)
+            let words = (made + startsBytes + impactBytes).bindMemory(to: UInt32.self, capacity: 2 * bs + capacity)
+            docs = words
+            freqs = words + bs
+            blockLastDoc = words + 2 * bs
+        }
         var r = ByteReader(postings, offset: info.postingsOffset, file: file)
         if blockCount > 1 {
             // Every search opens a cursor per clause and segment, and long postings have thousands of blocks:
@@ -344,8 +392,7 @@ public final class PostingsCursor {
     }
 
     deinit {
-        // The one allocation starts with the skip table.
-        UnsafeMutableRawPointer(blockDocStart).deallocate()
+        memory?.deallocate()
         positionBuffer?.deallocate()
     }
 

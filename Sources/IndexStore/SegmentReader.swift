@@ -70,6 +70,14 @@ public final class SegmentReader: @unchecked Sendable {
         try PostingsCursor(info: info, postings: postings, positions: positions, file: postingsPath)
     }
 
+    /// ``postings(_:)`` through `cursor` (a cursor nothing else uses any more, from this segment or another),
+    /// keeping its memory when it fits.
+    public func postings(_ info: TermInfo, reusing cursor: PostingsCursor?) throws(IndexError) -> PostingsCursor {
+        guard let cursor else { return try postings(info) }
+        try cursor.reuse(info: info, postings: postings, positions: positions, file: postingsPath)
+        return cursor
+    }
+
     /// Calls `body` with each term of `field` (UTF-8 bytes) in sorted order until it returns false.
     public func forEachTerm(field: Int, _ body: ([UInt8], TermInfo) throws(IndexError) -> Bool) throws(IndexError) {
         try terms.forEachTerm(field: field, body)

@@ -97,6 +97,25 @@ private final class SegmentClause {
         }
     }
 
+    /// Hands the clause's cursors to `pool` (those nothing else holds), for the next segment's or search's
+    /// clauses (``Searcher/cursorPool``).
+    func recycle(into pool: inout [PostingsCursor], limit: Int) {
+        func offer(_ c: consuming PostingsCursor?) {
+            guard var c, pool.count < limit, c.blockCapacity <= 1024 else { return }
+            // Only a cursor this clause held alone: a reference left elsewhere would see it move.
+            if isKnownUniquelyReferenced(&c) { pool.append(c) }
+        }
+        let term = cursor
+        cursor = nil
+        offer(consume term)
+        let proposing = driver
+        driver = nil
+        offer(consume proposing)
+        var own = ownPhraseCursors ?? []
+        ownPhraseCursors = nil
+        while let c = own.popLast() { offer(consume c) }
+    }
+
     /// The cursor that proposes this clause's candidates: its term's, or its phrase's driver.
     var position: PostingsCursor { cursor ?? driver! }
 }
@@ -375,7 +394,8 @@ extension Searcher {
         let countAll = strategy == .exhaustive
         let (union, conjunction) = (plan.unionChecks, plan.conjunctionChecks)
         for (s, segment) in snapshot.segments.enumerated() {
-            let clauses = try bind(plan, stats: stats, segment: s)
+            let clauses = try bind(plan, stats: stats, segment: s, pooled: true)
+            defer { recycle(clauses) }
             if !countAll, let union {
                 try maxScore(segment: s, reader: segment, plan: plan, clauses: clauses, union: union, top: &top)
             } else if !countAll, let conjunction {
@@ -489,16 +509,27 @@ extension Searcher {
         }
     }
 
-    private func bind(_ plan: QueryPlan, stats: [ClauseStats], segment s: Int) throws -> [SegmentClause] {
+    /// Hands the cursors of `clauses`, which are done with, to the pool ``bind(_:stats:segment:pooled:)`` takes
+    /// from.
+    private func recycle(_ clauses: [SegmentClause]) {
+        for c in clauses { c.recycle(into: &cursorPool, limit: Self.cursorPoolLimit) }
+    }
+
+    /// The plan's clauses bound to segment `s`: their cursors, factors and bounds. With `pooled`, cursors
+    /// come from ``cursorPool`` where it has any (the caller recycles the clauses when done).
+    private func bind(_ plan: QueryPlan, stats: [ClauseStats], segment s: Int, pooled: Bool = false) throws -> [SegmentClause] {
         let segment = snapshot.segments[s]
         let bm25 = options.bm25
+        func postings(_ info: TermInfo) throws -> PostingsCursor {
+            pooled ? try segment.postings(info, reusing: cursorPool.popLast()) : try segment.postings(info)
+        }
         return try plan.clauses.enumerated().map { i, clause in
             let factor = plan.weights[i] * stats[i].idf
             switch clause.kind {
             case .term:
                 let c = SegmentClause(index: i, field: clause.field, factor: factor, averageLength: stats[i].averageLength, offsets: [])
                 if let info = stats[i].entries[0].infos[s] {
-                    c.cursor = try segment.postings(info)
+                    c.cursor = try postings(info)
                     // Slightly inflated so rounding in a sum can never exceed it.
                     c.upperBound = factor * bm25.tf(Double(info.maxFreq), length: Double(info.minNorm),
                                                     averageLength: stats[i].averageLength) * (1 + 1e-9)
@@ -516,7 +547,7 @@ extension Searcher {
                 c.reader = segment
                 c.upperBound = factor * (bm25.k1 + 1) * (1 + 1e-9)
                 if stats[i].isRequired, let rarest = terms.min(by: { $0.docFreq < $1.docFreq }) {
-                    c.driver = try segment.postings(rarest)
+                    c.driver = try postings(rarest)
                 }
                 return c
             }

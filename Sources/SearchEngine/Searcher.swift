@@ -94,6 +94,10 @@ public final class Searcher {
         let term: String
     }
     let scratch = ScoringScratch()
+    /// Cursors of finished clauses, reused by the next segment's and search's (a one-word query opens tens per
+    /// segment: sub-words, synonyms, fields), at most ``cursorPoolLimit``.
+    var cursorPool: [PostingsCursor] = []
+    static let cursorPoolLimit = 256
     private var lengths: LengthTables?
     /// Dictionary entries looked up so far, by field and term, with one entry per segment: planning,
     /// statistics and binding ask for the same terms, and so do later searches on the same snapshot (which

@@ -178,6 +178,33 @@ struct SegmentTests {
                     }
                 }
             }
+            // A cursor reused from term to term (searches recycle them), longer and shorter in turn, reads
+            // what a fresh one reads: documents, frequencies, positions, skips and block impacts.
+            var reused: PostingsCursor?
+            for term in model.keys.sorted(by: { model[$0]!.count < model[$1]!.count }).enumerated()
+                .sorted(by: { ($0.offset % 2, $0.offset) < ($1.offset % 2, $1.offset) }).map(\.element) {
+                let info = try #require(try r.termInfo(field: 1, term: term))
+                let fresh = try r.postings(info)
+                let c = try r.postings(info, reusing: reused)
+                reused = c
+                var at: UInt32 = 0
+                while let block = fresh.shallowBlock(for: at) {
+                    let same = c.shallowBlock(for: at)
+                    #expect(same?.block == block.block && same?.lastDoc == block.lastDoc, "\(term)")
+                    #expect(Array(try c.impacts(ofBlock: block.block)) == Array(try fresh.impacts(ofBlock: block.block)), "\(term)")
+                    if block.lastDoc >= PostingsCursor.noMoreDocs - 1 { break }
+                    at = block.lastDoc + 1
+                }
+                let target = UInt32(generator.next() % 3000)
+                #expect(try c.advance(to: target) == (try fresh.advance(to: target)), "\(term)")
+                while fresh.doc != PostingsCursor.noMoreDocs {
+                    #expect(c.doc == fresh.doc && c.freq == fresh.freq)
+                    #expect(try c.positions() == (try fresh.positions()))
+                    _ = try fresh.next()
+                    _ = try c.next()
+                }
+                #expect(c.doc == PostingsCursor.noMoreDocs)
+            }
         }
     }
 
