@@ -1106,6 +1106,8 @@ extension Searcher {
         }
         var doc = end
         for i in 0..<n where docs[i] < doc { doc = docs[i] }
+        /// The least document of the essential cursors, when the step before found it (nil: to be found).
+        var nextCandidate: UInt32?
         while doc != end {
             if doc >= windowEnd {
                 // A new window at `doc`. Only the blocks' impacts are read here: a cursor behind `doc` moves up
@@ -1157,9 +1159,15 @@ extension Searcher {
                     continue
                 }
                 for k in firstEssential..<n where docs[order[k]] < doc { docs[order[k]] = try slots[order[k]].advance(to: doc) }
+                nextCandidate = nil
             }
             var candidate = end
-            for k in firstEssential..<n where docs[order[k]] < candidate { candidate = docs[order[k]] }
+            if let known = nextCandidate {
+                candidate = known
+                nextCandidate = nil
+            } else {
+                for k in firstEssential..<n where docs[order[k]] < candidate { candidate = docs[order[k]] }
+            }
             if candidate >= windowEnd {
                 // The window is done; the next starts where it ends, so no clause's documents are passed over
                 // (in a conjunction, none before the floor can match).
@@ -1304,8 +1312,16 @@ extension Searcher {
                 doc = skipTo
                 continue
             }
-            for k in firstEssential..<n where docs[order[k]] == doc { docs[order[k]] = try slots[order[k]].next() }
-            // Non-essential cursors the candidate moved past stay where they are; the next window start fixes them.
+            // The essential cursors on the candidate move on; the least of them is the next candidate unless a
+            // new window starts first. Non-essential cursors the candidate moved past stay where they are; the
+            // next window start fixes them.
+            var least = end
+            for k in firstEssential..<n {
+                let i = order[k]
+                if docs[i] == doc { docs[i] = try slots[i].next() }
+                least = min(least, docs[i])
+            }
+            nextCandidate = least
             doc = doc + 1
         }
     }
