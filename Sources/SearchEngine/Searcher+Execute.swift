@@ -247,8 +247,8 @@ private final class PhraseBounds {
 
     init(_ phrases: [SegmentClause], slots: [PhraseSlot]) {
         self.slots = slots
-        upperBounds = phrases.map(\.upperBound)
-        width = max(1, phrases.map(\.phraseTerms.count).max() ?? 1)
+        upperBounds = phrases.map { $0.upperBound }
+        width = max(1, phrases.map { $0.phraseTerms.count }.max() ?? 1)
         impacts = .allocate(capacity: width)
         blocks = .allocate(capacity: max(1, phrases.count) * width)
         blocks.initialize(repeating: -1)
@@ -449,6 +449,10 @@ extension Searcher {
     struct ClauseStats {
         var idf: Double
         var averageLength: Double
+        /// The clause's field, and for a phrase its words' offsets (nil for a term): binding reads these
+        /// instead of the clause, whose strings it would retain.
+        var field = 0
+        var offsets: [UInt32]?
         /// A phrase the match tree requires (so a segment gives it a driving cursor).
         var isRequired = false
         /// The dictionary entries of the clause's terms (one for a term, one per word for a phrase), so
@@ -500,11 +504,12 @@ extension Searcher {
             case .term(let t):
                 let entry = try termEntry(field: clause.field, term: t)
                 return ClauseStats(idf: options.bm25.idf(docFreq: entry.docFreq, docCount: stats.docCount),
-                                   averageLength: avg, entries: [entry])
-            case .phrase(let terms, _):
+                                   averageLength: avg, field: clause.field, entries: [entry])
+            case .phrase(let terms, let offsets):
                 let entries = try terms.map { try termEntry(field: clause.field, term: $0) }
                 let idf = entries.reduce(0.0) { $0 + options.bm25.idf(docFreq: $1.docFreq, docCount: stats.docCount) }
-                return ClauseStats(idf: idf, averageLength: avg, isRequired: required.contains(i), entries: entries)
+                return ClauseStats(idf: idf, averageLength: avg, field: clause.field, offsets: offsets,
+                                   isRequired: required.contains(i), entries: entries)
             }
         }
     }
@@ -523,11 +528,11 @@ extension Searcher {
         func postings(_ info: TermInfo) throws -> PostingsCursor {
             pooled ? try segment.postings(info, reusing: cursorPool.popLast()) : try segment.postings(info)
         }
-        return try plan.clauses.enumerated().map { i, clause in
+        return try stats.indices.map { i in
             let factor = plan.weights[i] * stats[i].idf
-            switch clause.kind {
-            case .term:
-                let c = SegmentClause(index: i, field: clause.field, factor: factor, averageLength: stats[i].averageLength, offsets: [])
+            let field = stats[i].field
+            guard let offsets = stats[i].offsets else {
+                let c = SegmentClause(index: i, field: field, factor: factor, averageLength: stats[i].averageLength, offsets: [])
                 if let info = stats[i].entries[0].infos[s] {
                     c.cursor = try postings(info)
                     // Slightly inflated so rounding in a sum can never exceed it.
@@ -535,8 +540,9 @@ extension Searcher {
                                                     averageLength: stats[i].averageLength) * (1 + 1e-9)
                 }
                 return c
-            case .phrase(_, let offsets):
-                let c = SegmentClause(index: i, field: clause.field, factor: factor, averageLength: stats[i].averageLength, offsets: offsets)
+            }
+            do {
+                let c = SegmentClause(index: i, field: field, factor: factor, averageLength: stats[i].averageLength, offsets: offsets)
                 var terms: [TermInfo] = []
                 terms.reserveCapacity(stats[i].entries.count)
                 for entry in stats[i].entries {
@@ -822,7 +828,7 @@ extension Searcher {
         boundCache.initialize(repeating: BlockBound())
         defer { boundCache.deallocate() }
         // Phrases (bounded by their terms' impacts) are scored after the terms: they cost positions.
-        let phraseClauses = clauses.filter(\.isPhrase)
+        let phraseClauses = clauses.filter { $0.isPhrase }
         let phraseOf = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
         defer { phraseOf.deallocate() }
         phraseOf.initialize(repeating: -1)

@@ -73,14 +73,14 @@ struct SearchBench: ParsableCommand {
             let searcher = try Searcher(snapshot: snapshot, analyzer: analyzer, options: options)
             if let planCache { searcher.planCacheLimit = planCache }
             let parsed = try list.map { try QueryParser().parse($0) }
-            for _ in 0..<warmup { for q in parsed { _ = try searcher.search(q, limit: 10).hits.map(\.id) } }
+            for _ in 0..<warmup { for q in parsed { _ = try searcher.search(q, limit: 10).hits.map { $0.id } } }
             var samples: [Double] = []
             for _ in 0..<reps {
                 for q in parsed {
                     let current = fresh ? try Searcher(snapshot: snapshot, analyzer: analyzer, options: options) : searcher
                     if let planCache { current.planCacheLimit = planCache }
                     let start = DispatchTime.now().uptimeNanoseconds
-                    _ = try current.search(q, limit: 10).hits.map(\.id)
+                    _ = try current.search(q, limit: 10).hits.map { $0.id }
                     samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000)
                 }
             }
