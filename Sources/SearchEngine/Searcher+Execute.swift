@@ -910,6 +910,61 @@ extension Searcher {
     /// With `groups` (a conjunction: every group must match, each a union of term clauses), a candidate the
     /// essential clauses propose is kept only when every group has a clause on it, checked rarest group first;
     /// when a group has none, the candidates skip to the group's next document.
+    /// The next document of a conjunction at or after `start` and before `windowEnd`, led by its rarest
+    /// group (group 0): each other group follows, and where one lacks the target its next document is the
+    /// next target, so only the cursors of the groups asked move; last, the candidate must be on an
+    /// `essential` slot, as MaxScore proposes none else. `candidate` is `end` when there is none before the
+    /// window's end; `floor` is then where the search stopped (nothing before it matches). A method of its
+    /// own: inside the loop (or as a function nested in it) it slowed every other query's code.
+    @inline(never)
+    private static func leapfrog(from start: UInt32, before windowEnd: UInt32, groupStart: UnsafeMutableBufferPointer<Int>,
+                                 groupMembers: UnsafeMutableBufferPointer<Int>, groupCount: Int,
+                                 docs: UnsafeMutableBufferPointer<UInt32>, slots: UnsafeMutableBufferPointer<TermSlot>,
+                                 essential: UnsafeMutableBufferPointer<Int>, allEssential: Bool) throws
+        -> (candidate: UInt32, floor: UInt32) {
+        let end = DocIterator.end
+        var target = start
+        search: while target < windowEnd {
+            var lead = end
+            for j in groupStart[0]..<groupStart[1] {
+                let i = groupMembers[j]
+                if docs[i] < target { docs[i] = try slots[i].advance(to: target) }
+                lead = min(lead, docs[i])
+            }
+            target = lead
+            if target >= windowEnd { break }
+            for g in 1..<groupCount {
+                var on = false
+                var next = end
+                for j in groupStart[g]..<groupStart[g + 1] {
+                    let i = groupMembers[j]
+                    if docs[i] < target { docs[i] = try slots[i].advance(to: target) }
+                    if docs[i] == target { on = true }
+                    next = min(next, docs[i])
+                }
+                if !on {
+                    target = next
+                    continue search
+                }
+            }
+            if !allEssential {
+                var on = false
+                var next = end
+                for i in essential {
+                    if docs[i] < target { docs[i] = try slots[i].advance(to: target) }
+                    if docs[i] == target { on = true }
+                    next = min(next, docs[i])
+                }
+                if !on {
+                    target = next
+                    continue search
+                }
+            }
+            return (target, target)
+        }
+        return (end, target)
+    }
+
     private func maxScore(segment s: Int, reader: SegmentReader, plan: QueryPlan, clauses: [SegmentClause],
                           union: (union: MatchNode, excluded: [MatchNode], filters: [RangeFilter]), groups: [[Int]]? = nil,
                           top: inout TopK) throws {
@@ -919,6 +974,8 @@ extension Searcher {
         guard n > 0 else { return }
         // The groups as slot indexes, the rarest group first; a group without postings here matches nothing.
         var groupSlots: [[Int]] = []
+        /// The postings the rarest group's clauses hold (what leading with it visits at most).
+        var rarestGroupCost = Int.max
         if let groups {
             var slotOfClause = [Int](repeating: -1, count: clauses.count)
             for (i, c) in terms.enumerated() { slotOfClause[c.index] = i }
@@ -930,6 +987,7 @@ extension Searcher {
             }
             func cost(_ g: [Int]) -> Int { g.reduce(0) { $0 &+ terms[$1].position.docFreq } }
             groupSlots.sort { cost($0) < cost($1) }
+            rarestGroupCost = groupSlots.first.map(cost) ?? Int.max
         }
         // The same, flat: group g's slots are groupMembers[groupStart[g]..<groupStart[g + 1]] (no array retained
         // per candidate).
@@ -946,6 +1004,7 @@ extension Searcher {
         }
         let groupCount = groupSlots.count
         let conjunctive = groups != nil
+        let leapfrog = conjunctive && groupCount > 1
         /// No candidate before this document matches every group.
         var groupFloor: UInt32 = 0
         let phrases = clauses.filter { $0.isPhrase && $0.driver == nil }
@@ -981,6 +1040,9 @@ extension Searcher {
         let masks = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n)
         defer { masks.deallocate() }
         for i in 0..<n { masks[i] = unitMask(terms[i].index) }
+        let slotCost = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
+        defer { slotCost.deallocate() }
+        for i in 0..<n { slotCost[i] = terms[i].position.docFreq }
         let hasDeletions = reader.deletions != nil
         let hasFilters = !union.filters.isEmpty
         let hasPhrases = !phrases.isEmpty
@@ -1092,6 +1154,7 @@ extension Searcher {
         /// The window's bounds of the phrases that have a word outside the slots (those that do not share every
         /// cursor count always).
         var unsharedPhraseBound = 0.0
+        /// The postings of the essential clauses (what proposing candidates from them visits at most).
         func partition() {
             let theta = top.threshold
             firstEssential = 0
@@ -1114,6 +1177,8 @@ extension Searcher {
         for i in 0..<n where docs[i] < doc { doc = docs[i] }
         /// The least document of the essential cursors, when the step before found it (nil: to be found).
         var nextCandidate: UInt32?
+        /// Whether a step led by the rarest group came last (the essential cursors may lag behind `doc`).
+        var led = false
         while doc != end {
             if doc >= windowEnd {
                 // A new window at `doc`. Only the blocks' impacts are read here: a cursor behind `doc` moves up
@@ -1168,10 +1233,31 @@ extension Searcher {
                 nextCandidate = nil
             }
             var candidate = end
-            if let known = nextCandidate {
+            // A conjunction whose rarest group holds fewer postings than its essential clauses is led by that
+            // group; otherwise the essential clauses propose candidates, as in a union.
+            var leading = false
+            if leapfrog {
+                var essentialCost = 0
+                for k in firstEssential..<n { essentialCost &+= slotCost[order[k]] }
+                leading = rarestGroupCost < essentialCost
+            }
+            if leading {
+                nextCandidate = nil
+                let found = try Self.leapfrog(from: max(doc, groupFloor), before: windowEnd, groupStart: groupStart,
+                                              groupMembers: groupMembers, groupCount: groupCount, docs: docs, slots: slots,
+                                              essential: UnsafeMutableBufferPointer(rebasing: order[firstEssential..<n]),
+                                              allEssential: firstEssential == 0)
+                candidate = found.candidate
+                if candidate == end { groupFloor = max(groupFloor, found.floor) }
+            } else if let known = nextCandidate {
                 candidate = known
                 nextCandidate = nil
             } else {
+                if led {
+                    // The group-led steps left the essential cursors where they were.
+                    for k in firstEssential..<n where docs[order[k]] < doc { docs[order[k]] = try slots[order[k]].advance(to: doc) }
+                    led = false
+                }
                 for k in firstEssential..<n where docs[order[k]] < candidate { candidate = docs[order[k]] }
             }
             if candidate >= windowEnd {
@@ -1233,6 +1319,8 @@ extension Searcher {
                 var dead: UInt64 = 0
                 for k in firstEssential..<n {
                     let i = order[k]
+                    // A conjunction led by its rarest group moves only the cursors it asks.
+                    if leading && docs[i] < doc { docs[i] = try slots[i].advance(to: doc) }
                     guard docs[i] == doc else {
                         parts[slots[i].index] = 0
                         dead |= phrasesOfSlot[i]
@@ -1316,6 +1404,12 @@ extension Searcher {
                 groupFloor = skipTo
                 for k in firstEssential..<n where docs[order[k]] < skipTo { docs[order[k]] = try slots[order[k]].advance(to: skipTo) }
                 doc = skipTo
+                continue
+            }
+            if leading {
+                // The groups' cursors move on when the next target is sought.
+                led = true
+                doc = doc + 1
                 continue
             }
             // The essential cursors on the candidate move on; the least of them is the next candidate unless a
