@@ -920,7 +920,7 @@ extension Searcher {
     private static func leapfrog(from start: UInt32, before windowEnd: UInt32, groupStart: UnsafeMutableBufferPointer<Int>,
                                  groupMembers: UnsafeMutableBufferPointer<Int>, groupCount: Int,
                                  docs: UnsafeMutableBufferPointer<UInt32>, slots: UnsafeMutableBufferPointer<TermSlot>,
-                                 essential: UnsafeMutableBufferPointer<Int>, allEssential: Bool) throws
+                                 essential: UnsafeMutableBufferPointer<Int>) throws
         -> (candidate: UInt32, floor: UInt32) {
         let end = DocIterator.end
         var target = start
@@ -947,7 +947,8 @@ extension Searcher {
                     continue search
                 }
             }
-            if !allEssential {
+            do {
+                // Also moves every essential cursor to the candidate, which scoring expects.
                 var on = false
                 var next = end
                 for i in essential {
@@ -1040,9 +1041,9 @@ extension Searcher {
         let masks = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n)
         defer { masks.deallocate() }
         for i in 0..<n { masks[i] = unitMask(terms[i].index) }
-        let slotCost = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
+        let slotCost = UnsafeMutableBufferPointer<Int>.allocate(capacity: groups == nil ? 1 : n)
         defer { slotCost.deallocate() }
-        for i in 0..<n { slotCost[i] = terms[i].position.docFreq }
+        if groups != nil { for i in 0..<n { slotCost[i] = terms[i].position.docFreq } }
         let hasDeletions = reader.deletions != nil
         let hasFilters = !union.filters.isEmpty
         let hasPhrases = !phrases.isEmpty
@@ -1245,8 +1246,7 @@ extension Searcher {
                 nextCandidate = nil
                 let found = try Self.leapfrog(from: max(doc, groupFloor), before: windowEnd, groupStart: groupStart,
                                               groupMembers: groupMembers, groupCount: groupCount, docs: docs, slots: slots,
-                                              essential: UnsafeMutableBufferPointer(rebasing: order[firstEssential..<n]),
-                                              allEssential: firstEssential == 0)
+                                              essential: UnsafeMutableBufferPointer(rebasing: order[firstEssential..<n]))
                 candidate = found.candidate
                 if candidate == end { groupFloor = max(groupFloor, found.floor) }
             } else if let known = nextCandidate {
@@ -1319,8 +1319,6 @@ extension Searcher {
                 var dead: UInt64 = 0
                 for k in firstEssential..<n {
                     let i = order[k]
-                    // A conjunction led by its rarest group moves only the cursors it asks.
-                    if leading && docs[i] < doc { docs[i] = try slots[i].advance(to: doc) }
                     guard docs[i] == doc else {
                         parts[slots[i].index] = 0
                         dead |= phrasesOfSlot[i]
