@@ -99,9 +99,9 @@ private final class SegmentClause {
 
     /// Hands the clause's cursors to `pool` (those nothing else holds), for the next segment's or search's
     /// clauses (``Searcher/cursorPool``).
-    func recycle(into pool: inout [PostingsCursor], limit: Int) {
+    func recycle(into pool: inout [PostingsCursor], limit: Int, blocks: Int) {
         func offer(_ c: consuming PostingsCursor?) {
-            guard var c, pool.count < limit, c.blockCapacity <= 1024 else { return }
+            guard var c, pool.count < limit, c.blockCapacity <= blocks else { return }
             // Only a cursor this clause held alone: a reference left elsewhere would see it move.
             if isKnownUniquelyReferenced(&c) { pool.append(c) }
         }
@@ -517,7 +517,7 @@ extension Searcher {
     /// Hands the cursors of `clauses`, which are done with, to the pool ``bind(_:stats:segment:pooled:)`` takes
     /// from.
     private func recycle(_ clauses: [SegmentClause]) {
-        for c in clauses { c.recycle(into: &cursorPool, limit: Self.cursorPoolLimit) }
+        for c in clauses { c.recycle(into: &cursorPool, limit: Self.cursorPoolLimit, blocks: Self.cursorPoolBlocks) }
     }
 
     /// The plan's clauses bound to segment `s`: their cursors, factors and bounds. With `pooled`, cursors

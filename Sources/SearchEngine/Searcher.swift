@@ -95,9 +95,11 @@ public final class Searcher {
     }
     let scratch = ScoringScratch()
     /// Cursors of finished clauses, reused by the next segment's and search's (a one-word query opens tens per
-    /// segment: sub-words, synonyms, fields), at most ``cursorPoolLimit``.
+    /// segment: sub-words, synonyms, fields), at most ``cursorPoolLimit``, each with a skip table of at most
+    /// ``cursorPoolBlocks`` blocks: under 1 MB a searcher, and `talent serve` keeps up to 64 searchers.
     var cursorPool: [PostingsCursor] = []
-    static let cursorPoolLimit = 256
+    static let cursorPoolLimit = 64
+    static let cursorPoolBlocks = 256
     private var lengths: LengthTables?
     /// Dictionary entries looked up so far, by field and term, with one entry per segment: planning,
     /// statistics and binding ask for the same terms, and so do later searches on the same snapshot (which
