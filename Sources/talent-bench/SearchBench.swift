@@ -17,6 +17,8 @@ struct SearchBench: ParsableCommand {
             Queries: ../shared/bench/peers/queries/queries.txt and the dev queries. Each query runs --reps times
             after --warmup passes; latency is measured around search + fetching the ids of the top 10.
             A searcher keeps the plans of queries it has run: add --plan-cache 0 to time planning in every search.
+            Where a binary's code lands in memory moves these figures by up to 10% from one run to the next: to
+            compare two builds, give each --copies 3 (the median over fresh copies of the executable).
             """
     )
 
@@ -47,6 +49,9 @@ struct SearchBench: ParsableCommand {
     @Option(help: "The talent executable for cold runs.")
     var talent = ".build/release/talent"
 
+    @Option(help: "Measure in this many fresh copies of this executable, one after the other, and print the median of each figure with its range (copies land elsewhere in memory, which moves latency by up to 10%).")
+    var copies = 1
+
     /// The queries of `files`: one a line, or an eval TSV's second column (id, query, need).
     static func loadQueries(_ files: [String]) throws -> [String] {
         var list: [String] = []
@@ -61,6 +66,7 @@ struct SearchBench: ParsableCommand {
     }
 
     func run() throws {
+        if copies > 1 { return try runCopies() }
         let list = try Self.loadQueries(queries)
         let snapshot = try IndexSnapshot(directory: index)
         print("\(list.count) queries, \(snapshot.liveDocuments) documents in \(snapshot.segments.count) segment(s)")
@@ -95,6 +101,11 @@ struct SearchBench: ParsableCommand {
             let mean = samples.reduce(0, +) / Double(samples.count)
             print("| \(mode.rawValue) | \(Int(p50)) | \(Int(p95)) | \(Int(mean)) |")
         }
+        try coldReport(list)
+    }
+
+    /// Times `coldRuns` new `talent search` processes (start, open, query, print) over `list`.
+    private func coldReport(_ list: [String]) throws {
         guard coldRuns > 0 else { return }
         var walls: [Double] = []
         for i in 0..<coldRuns {
@@ -103,5 +114,51 @@ struct SearchBench: ParsableCommand {
         walls.sort()
         print(String(format: "cold CLI search (start, open, query, print): median %.1f ms, min %.1f ms, max %.1f ms",
                      walls[walls.count / 2], walls[0], walls[walls.count - 1]))
+    }
+
+    /// Runs the in-process measurement in `copies` fresh copies of this executable and prints, per mode, the
+    /// median of their p50, p95 and mean with the range; then the cold runs, if any, from here.
+    private func runCopies() throws {
+        let me = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        var args = ["search", "--index", index, "--reps", "\(reps)", "--warmup", "\(warmup)", "--cold-runs", "0"]
+        for q in queries { args += ["--queries", q] }
+        if fresh { args.append("--fresh") }
+        if let planCache { args += ["--plan-cache", "\(planCache)"] }
+        var rows: [String: [[Int]]] = [:]
+        var header = ""
+        for c in 0..<copies {
+            let copy = NSTemporaryDirectory() + "talent-bench-copy-\(getpid())-\(c)"
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: me, toPath: copy)
+            defer { try? FileManager.default.removeItem(atPath: copy) }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: copy)
+            process.arguments = args
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw ValidationError("copy \(c + 1) of \(me) failed") }
+            for line in output.split(separator: "\n") {
+                if header.isEmpty && !line.hasPrefix("|") { header = String(line) }
+                let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard cells.count == 4, let mode = MatchMode(rawValue: cells[0]) else { continue }
+                rows[mode.rawValue, default: []].append(cells.dropFirst().compactMap { Int($0) })
+            }
+        }
+        print(header)
+        print("median of \(copies) fresh copies (range)")
+        print("| mode | p50 µs | p95 µs | mean µs |")
+        print("|---|---|---|---|")
+        for mode in [MatchMode.any, .all] {
+            guard let runs = rows[mode.rawValue], runs.allSatisfy({ $0.count == 3 }) else { continue }
+            let cells = (0..<3).map { k -> String in
+                let v = runs.map { $0[k] }.sorted()
+                return "\(v[v.count / 2]) (\(v[0])–\(v[v.count - 1]))"
+            }
+            print("| \(mode.rawValue) | \(cells.joined(separator: " | ")) |")
+        }
+        try coldReport(try Self.loadQueries(queries))
     }
 }
