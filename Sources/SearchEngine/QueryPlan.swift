@@ -344,37 +344,33 @@ final class ScoringScratch {
     /// One word counting fully in every clause: the score is the plain sum.
     private(set) var plainSum = true
 
+    /// Replaces `buffer` with room for `n` values (its contents are not kept).
+    private func regrow<T>(_ buffer: inout UnsafeMutablePointer<T>, to n: Int) {
+        buffer.deallocate()
+        buffer = .allocate(capacity: n)
+    }
+
     private func reserve(units n: Int) {
         guard n > capacity else { return }
-        exact.deallocate()
-        credit.deallocate()
-        unitWeights.deallocate()
         capacity = n
-        exact = .allocate(capacity: n)
-        credit = .allocate(capacity: n)
-        unitWeights = .allocate(capacity: n)
+        regrow(&exact, to: n)
+        regrow(&credit, to: n)
+        regrow(&unitWeights, to: n)
     }
 
     private func reserve(clauses n: Int, covered m: Int) {
         if n > clauseCapacity {
-            unitOfClause.deallocate()
-            creditOfClause.deallocate()
-            isSynonym.deallocate()
-            isFull.deallocate()
-            hasCovered.deallocate()
-            coveredStart.deallocate()
             clauseCapacity = n
-            unitOfClause = .allocate(capacity: n)
-            creditOfClause = .allocate(capacity: n)
-            isSynonym = .allocate(capacity: n)
-            isFull = .allocate(capacity: n)
-            hasCovered = .allocate(capacity: n)
-            coveredStart = .allocate(capacity: n + 1)
+            regrow(&unitOfClause, to: n)
+            regrow(&creditOfClause, to: n)
+            regrow(&isSynonym, to: n)
+            regrow(&isFull, to: n)
+            regrow(&hasCovered, to: n)
+            regrow(&coveredStart, to: n + 1)
         }
         if m > coveredCapacity {
-            covered.deallocate()
             coveredCapacity = m
-            covered = .allocate(capacity: m)
+            regrow(&covered, to: m)
         }
     }
 

@@ -923,43 +923,34 @@ extension Searcher {
                                  essential: UnsafeMutableBufferPointer<Int>) throws
         -> (candidate: UInt32, floor: UInt32) {
         let end = DocIterator.end
+        /// Moves the cursors of `members` (slot numbers) to `target`: whether one is on it, and the least of
+        /// their documents (the next target when none is).
+        func follow<S: Sequence<Int>>(_ members: S, to target: UInt32) throws -> (on: Bool, next: UInt32) {
+            var on = false
+            var next = end
+            for i in members {
+                if docs[i] < target { docs[i] = try slots[i].advance(to: target) }
+                if docs[i] == target { on = true }
+                next = min(next, docs[i])
+            }
+            return (on, next)
+        }
         var target = start
         search: while target < windowEnd {
-            var lead = end
-            for j in groupStart[0]..<groupStart[1] {
-                let i = groupMembers[j]
-                if docs[i] < target { docs[i] = try slots[i].advance(to: target) }
-                lead = min(lead, docs[i])
-            }
-            target = lead
+            target = try follow(groupMembers[groupStart[0]..<groupStart[1]], to: target).next
             if target >= windowEnd { break }
             for g in 1..<groupCount {
-                var on = false
-                var next = end
-                for j in groupStart[g]..<groupStart[g + 1] {
-                    let i = groupMembers[j]
-                    if docs[i] < target { docs[i] = try slots[i].advance(to: target) }
-                    if docs[i] == target { on = true }
-                    next = min(next, docs[i])
-                }
+                let (on, next) = try follow(groupMembers[groupStart[g]..<groupStart[g + 1]], to: target)
                 if !on {
                     target = next
                     continue search
                 }
             }
-            do {
-                // Also moves every essential cursor to the candidate, which scoring expects.
-                var on = false
-                var next = end
-                for i in essential {
-                    if docs[i] < target { docs[i] = try slots[i].advance(to: target) }
-                    if docs[i] == target { on = true }
-                    next = min(next, docs[i])
-                }
-                if !on {
-                    target = next
-                    continue search
-                }
+            // This also moves every essential cursor to the candidate, which scoring expects.
+            let (on, next) = try follow(essential, to: target)
+            if !on {
+                target = next
+                continue search
             }
             return (target, target)
         }
