@@ -1147,7 +1147,17 @@ extension Searcher {
         /// cursor count always).
         var unsharedPhraseBound = 0.0
         /// The postings of the essential clauses (what proposing candidates from them visits at most).
+        /// Whether the rarest group leads (``leapfrog(from:before:groupStart:groupMembers:groupCount:docs:slots:essential:)``):
+        /// it holds fewer postings than the essential clauses. Set with them.
+        var leadByGroup = false
         func partition() {
+            defer {
+                if leapfrog {
+                    var essentialCost = 0
+                    for k in firstEssential..<n { essentialCost &+= slotCost[order[k]] }
+                    leadByGroup = rarestGroupCost < essentialCost
+                }
+            }
             let theta = top.threshold
             firstEssential = 0
             var budget = unsharedPhraseBound
@@ -1227,12 +1237,7 @@ extension Searcher {
             var candidate = end
             // A conjunction whose rarest group holds fewer postings than its essential clauses is led by that
             // group; otherwise the essential clauses propose candidates, as in a union.
-            var leading = false
-            if leapfrog {
-                var essentialCost = 0
-                for k in firstEssential..<n { essentialCost &+= slotCost[order[k]] }
-                leading = rarestGroupCost < essentialCost
-            }
+            let leading = leadByGroup
             if leading {
                 nextCandidate = nil
                 let found = try Self.leapfrog(from: max(doc, groupFloor), before: windowEnd, groupStart: groupStart,
