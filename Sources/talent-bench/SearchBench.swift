@@ -119,6 +119,7 @@ struct SearchBench: ParsableCommand {
     /// Runs the in-process measurement in `copies` fresh copies of this executable and prints, per mode, the
     /// median of their p50, p95 and mean with the range; then the cold runs, if any, from here.
     private func runCopies() throws {
+        guard !perQuery else { throw ValidationError("--per-query prints one run's figures: leave out --copies") }
         let me = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         var args = ["search", "--index", index, "--reps", "\(reps)", "--warmup", "\(warmup)", "--cold-runs", "0"]
         for q in queries { args += ["--queries", q] }
