@@ -242,9 +242,9 @@ public final class PostingsCursor {
     private var blockCount = 0
     /// How many blocks the memory holds a skip table for (``reuse(info:postings:positions:file:)`` keeps it
     /// when the next term fits).
-    public private(set) var blockCapacity = 0
-    /// The one allocation: skip table starts, impacts, decoded block, last docs.
-    private var memory: UnsafeMutableRawPointer?
+    public private(set) var blockCapacity: Int
+    /// The one allocation: skip table starts, impacts, decoded block, last docs (``allocate(blocks:)``).
+    private var memory: UnsafeMutableRawPointer
     /// The decoded current block: `docs` (128), then `freqs` (128).
     @usableFromInline var docs: UnsafeMutablePointer<UInt32>
     @usableFromInline var freqs: UnsafeMutablePointer<UInt32>
@@ -282,16 +282,35 @@ public final class PostingsCursor {
         self.postings = postings
         self.positionsFile = positions
         self.file = file
-        // Placeholders until `configure` lays out the memory.
-        let none = UnsafeMutablePointer<UInt32>(bitPattern: 1)!
-        docs = none
-        freqs = none
-        blockLastDoc = none
-        blockDocStart = UnsafeMutablePointer<Int>(bitPattern: 8)!
-        blockPosStart = blockDocStart
-        blockImpactStart = blockDocStart
-        impactBuffer = UnsafeMutablePointer<Impact>(bitPattern: 8)!
+        let capacity = Self.blocks(info)
+        let layout = Self.allocate(blocks: capacity)
+        (memory, blockCapacity) = (layout.memory, capacity)
+        (blockDocStart, blockPosStart, blockImpactStart) = (layout.docStarts, layout.posStarts, layout.impactStarts)
+        (impactBuffer, docs, freqs, blockLastDoc) = (layout.impacts, layout.docs, layout.freqs, layout.lastDocs)
         try configure()
+    }
+
+    /// The blocks of `info`'s postings (at least one), with room for a few more so short terms share sizes.
+    private static func blocks(_ info: TermInfo) -> Int {
+        max(4, (info.docFreq + PostingsFormat.blockSize - 1) / PostingsFormat.blockSize)
+    }
+
+    /// One allocation for a skip table of `blocks` blocks, the impacts and the decoded block, laid out.
+    private static func allocate(blocks capacity: Int) -> (
+        memory: UnsafeMutableRawPointer, docStarts: UnsafeMutablePointer<Int>, posStarts: UnsafeMutablePointer<Int>,
+        impactStarts: UnsafeMutablePointer<Int>, impacts: UnsafeMutablePointer<Impact>,
+        docs: UnsafeMutablePointer<UInt32>, freqs: UnsafeMutablePointer<UInt32>, lastDocs: UnsafeMutablePointer<UInt32>
+    ) {
+        let bs = PostingsFormat.blockSize
+        let startsBytes = 3 * capacity * MemoryLayout<Int>.stride
+        let impactBytes = PostingsFormat.maxImpacts * MemoryLayout<Impact>.stride
+        let memory = UnsafeMutableRawPointer.allocate(
+            byteCount: startsBytes + impactBytes + (2 * bs + capacity) * MemoryLayout<UInt32>.stride,
+            alignment: max(MemoryLayout<Int>.alignment, MemoryLayout<Impact>.alignment))
+        let starts = memory.bindMemory(to: Int.self, capacity: 3 * capacity)
+        let impacts = (memory + startsBytes).bindMemory(to: Impact.self, capacity: PostingsFormat.maxImpacts)
+        let words = (memory + startsBytes + impactBytes).bindMemory(to: UInt32.self, capacity: 2 * bs + capacity)
+        return (memory, starts, starts + capacity, starts + 2 * capacity, impacts, words, words + bs, words + 2 * bs)
     }
 
     /// Points the cursor at another term, keeping its memory when the term's skip table fits: a search opens
@@ -323,26 +342,13 @@ public final class PostingsCursor {
         let bs = PostingsFormat.blockSize
         let blockCount = max(1, (info.docFreq + bs - 1) / bs)
         self.blockCount = blockCount
-        if blockCount > blockCapacity || memory == nil {
-            memory?.deallocate()
-            // One allocation for the skip table, the impacts and the decoded block.
-            let capacity = max(blockCount, 4)
-            let startsBytes = 3 * capacity * MemoryLayout<Int>.stride
-            let impactBytes = PostingsFormat.maxImpacts * MemoryLayout<Impact>.stride
-            let made = UnsafeMutableRawPointer.allocate(
-                byteCount: startsBytes + impactBytes + (2 * bs + capacity) * MemoryLayout<UInt32>.stride,
-                alignment: max(MemoryLayout<Int>.alignment, MemoryLayout<Impact>.alignment))
-            memory = made
-            blockCapacity = capacity
-            let starts = made.bindMemory(to: Int.self, capacity: 3 * capacity)
-            blockDocStart = starts
-            blockPosStart = starts + capacity
-            blockImpactStart = starts + 2 * capacity
-            impactBuffer = (made + startsBytes).bindMemory(to: Impact.self, capacity: PostingsFormat.maxImpacts)
-            let words = (made + startsBytes + impactBytes).bindMemory(to: UInt32.self, capacity: 2 * bs + capacity)
-            docs = words
-            freqs = words + bs
-            blockLastDoc = words + 2 * bs
+        if blockCount > blockCapacity {
+            memory.deallocate()
+            let capacity = Self.blocks(info)
+            let layout = Self.allocate(blocks: capacity)
+            (memory, blockCapacity) = (layout.memory, capacity)
+            (blockDocStart, blockPosStart, blockImpactStart) = (layout.docStarts, layout.posStarts, layout.impactStarts)
+            (impactBuffer, docs, freqs, blockLastDoc) = (layout.impacts, layout.docs, layout.freqs, layout.lastDocs)
         }
         var r = ByteReader(postings, offset: info.postingsOffset, file: file)
         if blockCount > 1 {
@@ -392,7 +398,7 @@ public final class PostingsCursor {
     }
 
     deinit {
-        memory?.deallocate()
+        memory.deallocate()
         positionBuffer?.deallocate()
     }
 
