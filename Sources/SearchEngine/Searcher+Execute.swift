@@ -1,5 +1,6 @@
 import Foundation
 import IndexStore
+import Synchronization
 
 /// The best `k` so far: highest score first, ties to the earlier (segment, doc).
 struct TopK {
@@ -55,6 +56,40 @@ struct TopK {
     }
 
     func sorted() -> [Entry] { heap.sorted { $0.beats($1) } }
+}
+
+/// What a search's two lanes share (``Searcher/searchInLanes``): the next part of the index to take, and one
+/// top k both insert into, with its k-th score for either to read without the lock.
+final class LaneState: Sendable {
+    let next = Atomic<Int>(0)
+    let top: Mutex<TopK>
+    let threshold = Atomic<UInt64>((-Double.infinity).bitPattern)
+
+    init(k: Int) {
+        top = Mutex(TopK(k: k))
+        if k == 0 { threshold.store(Double.infinity.bitPattern, ordering: .relaxed) }
+    }
+}
+
+/// One of a search's two lanes, inserting into the top k both share. Documents come to it from both lanes in
+/// no one order, so a lane may drop a document only when it scores strictly below the k-th score: a tie goes to
+/// the earlier document, which may be this one.
+struct SearchLane {
+    let shared: LaneState
+
+    /// The shared k-th score, as a threshold a lane prunes at or below.
+    @inline(__always) var threshold: Double {
+        Double(bitPattern: shared.threshold.load(ordering: .relaxed)).nextDown
+    }
+
+    func insert(_ e: TopK.Entry) {
+        guard e.score >= Double(bitPattern: shared.threshold.load(ordering: .relaxed)) else { return }
+        let kth = shared.top.withLock { top in
+            top.insert(e)
+            return top.threshold
+        }
+        shared.threshold.store(kth.bitPattern, ordering: .relaxed)
+    }
 }
 
 /// A scoring clause bound to one segment.
@@ -393,19 +428,11 @@ extension Searcher {
         // search and a counting pass walks the matches without scores.
         let countAll = strategy == .exhaustive
         let (union, conjunction) = (plan.unionChecks, plan.conjunctionChecks)
-        for (s, segment) in snapshot.segments.enumerated() {
-            let clauses = try bind(plan, stats: stats, segment: s, pooled: true)
-            defer { recycle(clauses) }
-            if !countAll, let union {
-                try maxScore(segment: s, reader: segment, plan: plan, clauses: clauses, union: union, top: &top)
-            } else if !countAll, let conjunction {
-                try maxScore(segment: s, reader: segment, plan: plan, clauses: clauses,
-                             union: (.none, conjunction.excluded, conjunction.filters), groups: conjunction.groups, top: &top)
-            } else if !countAll {
-                try prunedMatches(segment: s, reader: segment, plan: plan, clauses: clauses, top: &top)
-            } else {
-                try exhaustive(segment: s, reader: segment, plan: plan, clauses: clauses, top: &top, total: &total,
-                               facets: facets, counts: &counts)
+        if !countAll && (union != nil || conjunction != nil), let chunks = laneChunks() {
+            try searchInLanes(plan, stats: stats, chunks: chunks, top: &top)
+        } else {
+            for s in snapshot.segments.indices {
+                try search(plan, stats: stats, segment: s, countAll: countAll, top: &top, total: &total, facets: facets, counts: &counts)
             }
         }
         let entries = Array(top.sorted().dropFirst(max(0, offset)))
@@ -424,6 +451,114 @@ extension Searcher {
         }
         return SearchResults(hits: hits, totalMatches: countAll || !facets.isEmpty ? total : nil, facets: facetResults,
                              highlightTermList: plan.highlightTerms, highlightPieceList: plan.highlightPieces)
+    }
+
+    /// Scores segment `s` into `top`: MaxScore where the plan allows it, else the pruned tree or (with
+    /// `countAll`) every match, counting facets.
+    private func search(_ plan: QueryPlan, stats: [ClauseStats], segment s: Int, countAll: Bool,
+                        top: inout TopK, total: inout Int, facets: [String], counts: inout [String: [String: Int]]) throws {
+        let segment = snapshot.segments[s]
+        let clauses = try bind(plan, stats: stats, segment: s, pooled: true)
+        defer { recycle(clauses) }
+        if !countAll && (plan.unionChecks != nil || plan.conjunctionChecks != nil) {
+            try maxScore(plan, segment: s, clauses: clauses, lane: nil, range: nil, top: &top)
+        } else if !countAll {
+            try prunedMatches(segment: s, reader: segment, plan: plan, clauses: clauses, top: &top)
+        } else {
+            try exhaustive(segment: s, reader: segment, plan: plan, clauses: clauses, top: &top, total: &total,
+                           facets: facets, counts: &counts)
+        }
+    }
+
+    /// The parts a search on two threads takes in turn (a segment, or a run of a large segment's documents), in
+    /// index order; nil to search on this thread: only large indexes repay the hand-off.
+    func laneChunks() -> [(segment: Int, range: Range<UInt32>)]? {
+        let segments = snapshot.segments
+        guard searchThreads > 1 else { return nil }
+        let total = segments.reduce(0) { $0 + $1.maxDoc }
+        guard total >= max(2, parallelMinimumDocuments) else { return nil }
+        // About a quarter of the index each: every part sets up MaxScore afresh and starts with its windows'
+        // bounds unread, so on the 1M index (8 segments, and optimized to 1) quarters beat eighths and
+        // sixteenths (peers' queries, any p50: 353 / 379 / 392 µs), and a second thread still finds work while
+        // the first is in a slow part.
+        let size = max(minimumPartDocuments, total / partsPerIndex)
+        var chunks: [(segment: Int, range: Range<UInt32>)] = []
+        for (s, segment) in segments.enumerated() {
+            let pieces = max(1, (segment.maxDoc + size / 2) / size)
+            for p in 0..<pieces {
+                let lo = segment.maxDoc * p / pieces
+                let hi = p == pieces - 1 ? Int(DocIterator.end) : segment.maxDoc * (p + 1) / pieces
+                chunks.append((s, UInt32(lo)..<UInt32(hi)))
+            }
+        }
+        return chunks
+    }
+
+    /// Runs MaxScore on this thread and a second, each taking the next part of the index (``laneChunks()``) when
+    /// done with one, into one shared top k (``SearchLane``): the same list as one thread's.
+    private func searchInLanes(_ plan: QueryPlan, stats: [ClauseStats], chunks: [(segment: Int, range: Range<UInt32>)],
+                               top: inout TopK) throws {
+        let helper = laneHelper ?? Searcher(helping: self)
+        laneHelper = helper
+        helper.options = options
+        helper.scratch.prepare(plan, coordination: options.coordination, synonymCredit: options.synonymCredit)
+        let shared = LaneState(k: top.k)
+        let failures = UnsafeMutableBufferPointer<(any Error)?>.allocate(capacity: 2)
+        failures.initialize(repeating: nil)
+        defer {
+            failures.deinitialize()
+            failures.deallocate()
+        }
+        // Each lane touches only its own searcher (cursors, scratch) and failure slot; the plan and statistics
+        // are values both only read, and the segments are read-only maps.
+        struct Job: @unchecked Sendable {
+            let searchers: (Searcher, Searcher)
+            let plan: QueryPlan
+            let stats: [ClauseStats]
+            let chunks: [(segment: Int, range: Range<UInt32>)]
+            let failures: UnsafeMutableBufferPointer<(any Error)?>
+        }
+        let job = Job(searchers: (self, helper), plan: plan, stats: stats, chunks: chunks, failures: failures)
+        DispatchQueue.concurrentPerform(iterations: 2) { lane in
+            let searcher = lane == 0 ? job.searchers.0 : job.searchers.1
+            let me = SearchLane(shared: shared)
+            // A lane's parts come in index order, so within a segment its clauses' cursors carry on.
+            var bound: (segment: Int, clauses: [SegmentClause])?
+            // Unused: the lane inserts into the shared top k.
+            var unused = TopK(k: 0)
+            do {
+                while true {
+                    let i = shared.next.add(1, ordering: .relaxed).oldValue
+                    guard i < job.chunks.count else { break }
+                    let chunk = job.chunks[i]
+                    if bound?.segment != chunk.segment {
+                        if let old = bound { searcher.recycle(old.clauses) }
+                        bound = (chunk.segment, try searcher.bind(job.plan, stats: job.stats, segment: chunk.segment, pooled: true))
+                    }
+                    try searcher.maxScore(job.plan, segment: chunk.segment, clauses: bound!.clauses, lane: me,
+                                          range: chunk.range, top: &unused)
+                }
+            } catch {
+                job.failures[lane] = error
+                // The other lane finishes the parts.
+            }
+            if let old = bound { searcher.recycle(old.clauses) }
+        }
+        for case let failure? in failures { throw failure }
+        top = shared.top.withLock { $0 }
+    }
+
+    /// MaxScore over `clauses` (bound to segment `s`) as the plan allows it, as a union or a conjunction.
+    private func maxScore(_ plan: QueryPlan, segment s: Int, clauses: [SegmentClause], lane: SearchLane?,
+                          range: Range<UInt32>?, top: inout TopK) throws {
+        let reader = snapshot.segments[s]
+        if let union = plan.unionChecks {
+            try maxScore(segment: s, reader: reader, plan: plan, clauses: clauses, union: union, lane: lane, range: range, top: &top)
+        } else if let conjunction = plan.conjunctionChecks {
+            try maxScore(segment: s, reader: reader, plan: plan, clauses: clauses,
+                         union: (.none, conjunction.excluded, conjunction.filters), groups: conjunction.groups, lane: lane,
+                         range: range, top: &top)
+        }
     }
 
     /// Calls `body` with the segment and document of every posting matching `query`, in index order (no
@@ -516,7 +651,7 @@ extension Searcher {
 
     /// Hands the cursors of `clauses`, which are done with, to the pool ``bind(_:stats:segment:pooled:)`` takes
     /// from.
-    private func recycle(_ clauses: [SegmentClause]) {
+    fileprivate func recycle(_ clauses: [SegmentClause]) {
         for c in clauses { c.recycle(into: &cursorPool, limit: Self.cursorPoolLimit, blocks: Self.cursorPoolBlocks) }
     }
 
@@ -959,7 +1094,7 @@ extension Searcher {
 
     private func maxScore(segment s: Int, reader: SegmentReader, plan: QueryPlan, clauses: [SegmentClause],
                           union: (union: MatchNode, excluded: [MatchNode], filters: [RangeFilter]), groups: [[Int]]? = nil,
-                          top: inout TopK) throws {
+                          lane: SearchLane? = nil, range: Range<UInt32>? = nil, top: inout TopK) throws {
         // Term clauses and required phrases (through their driving term) propose candidates.
         let terms = clauses.filter { $0.cursor != nil || $0.driver != nil }
         let n = terms.count
@@ -1162,7 +1297,7 @@ extension Searcher {
                     leadByGroup = rarestGroupCost < essentialCost
                 }
             }
-            let theta = top.threshold
+            let theta = lane?.threshold ?? top.threshold
             firstEssential = 0
             var budget = unsharedPhraseBound
             var nonEssential: UInt64 = 0
@@ -1179,13 +1314,19 @@ extension Searcher {
                 firstEssential += 1
             }
         }
+        // A lane searching part of the segment starts its cursors at the part's first document and stops at the
+        // next part's.
+        let stop = range?.upperBound ?? end
+        if let first = range?.lowerBound, first > 0 {
+            for i in 0..<n where docs[i] < first { docs[i] = try slots[i].advance(to: first) }
+        }
         var doc = end
         for i in 0..<n where docs[i] < doc { doc = docs[i] }
         /// The least document of the essential cursors, when the step before found it (nil: to be found).
         var nextCandidate: UInt32?
         /// Whether a step led by the rarest group came last (the essential cursors may lag behind `doc`).
         var led = false
-        while doc != end {
+        while doc < stop {
             if doc >= windowEnd {
                 // A new window at `doc`. Only the blocks' impacts are read here: a cursor behind `doc` moves up
                 // (decoding a block) once the window makes its clause essential or a candidate needs its score.
@@ -1270,6 +1411,7 @@ extension Searcher {
                 doc = max(windowEnd, groupFloor)
                 continue
             }
+            if candidate >= stop { break }
             doc = candidate
             var accepted = !(hasDeletions && reader.isDeleted(Int(doc)))
             if accepted && hasFilters {
@@ -1333,7 +1475,7 @@ extension Searcher {
                     partial += v
                     if v > 0 { matched |= masks[i] }
                 }
-                let theta = top.threshold
+                let theta = lane?.threshold ?? top.threshold
                 var pruned = false
                 var phrasesLeft = phraseBound
                 if dead != 0 {
@@ -1396,7 +1538,11 @@ extension Searcher {
                     // A driver's term without its phrase matched nothing: such a document scores 0 and is no hit.
                     let score = plainSum ? plainTotal(parts) : finalScore(parts, plan: plan)
                     if score > 0 || conjunctive {
-                        top.insert(.init(score: score, segment: s, doc: Int(doc)))
+                        if let lane {
+                            lane.insert(.init(score: score, segment: s, doc: Int(doc)))
+                        } else {
+                            top.insert(.init(score: score, segment: s, doc: Int(doc)))
+                        }
                         partition()
                     }
                 }

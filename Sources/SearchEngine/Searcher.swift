@@ -155,12 +155,38 @@ public final class Searcher {
         }
     }
 
+    /// Threads one search may use: on an index of at least ``parallelMinimumDocuments`` documents, MaxScore runs
+    /// on a second thread too, the two taking parts of the index in turn and sharing one top k, so the result is
+    /// the same. 1 keeps every search on the caller's thread.
+    public var searchThreads = min(2, ProcessInfo.processInfo.activeProcessorCount)
+    /// Below this many documents a search stays on one thread: waking a second one costs tens of µs on a
+    /// virtual machine, more than a whole search of a small index (jobs.csv's 36k: ~60 µs).
+    public var parallelMinimumDocuments = 200_000
+    /// A parallel search takes the index in about this many parts, each at least ``minimumPartDocuments`` long
+    /// (tests lower both to split small segments).
+    var partsPerIndex = 4
+    var minimumPartDocuments = 1 << 16
+    /// The searcher the second thread uses (its own cursors and scratch), made on first need.
+    var laneHelper: Searcher?
+
     public init(snapshot: IndexSnapshot, analyzer: Analyzer, options: SearchOptions = SearchOptions()) throws {
         self.snapshot = snapshot
         self.options = options
         self.session = try analyzer.makeSession()
         self.schema = snapshot.manifest.schema
         self.fieldStats = snapshot.fieldStats
+    }
+
+    /// A searcher for `parent`'s second thread: it only runs plans its parent made, so it shares the parent's
+    /// analysis session without ever using it.
+    init(helping parent: Searcher) {
+        self.snapshot = parent.snapshot
+        self.options = parent.options
+        self.session = parent.session
+        self.schema = parent.schema
+        self.fieldStats = parent.fieldStats
+        self.searchThreads = 1
+        self.planCacheLimit = 0
     }
 
     /// BM25 length parts per field for the current options (made on first use, again when `bm25` changes).

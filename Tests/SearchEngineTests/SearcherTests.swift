@@ -71,6 +71,15 @@ func expectPrunedEqualsExhaustive(_ searcher: Searcher, _ query: Query, limit k:
     return exhaustive
 }
 
+/// Makes `searcher` run its pruned searches on two threads over parts of a few hundred documents, as it does
+/// on large indexes.
+func splitAcrossThreads(_ searcher: Searcher) {
+    searcher.searchThreads = 2
+    searcher.parallelMinimumDocuments = 0
+    searcher.partsPerIndex = 16
+    searcher.minimumPartDocuments = 64
+}
+
 struct SearcherTests {
     /// Pruned top-k equals exhaustive scoring on ≥ 200 random queries, over several segments with deletions.
     @Test func prunedTopKEqualsExhaustive() throws {
@@ -97,6 +106,11 @@ struct SearcherTests {
                 options.match = q % 3 == 0 ? .all : .any
                 options.fieldWeights = q % 2 == 0 ? ["title": 1, "body": 1] : ["title": 2, "body": 0.7]
                 let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer(), options: options)
+                if (q / 2) % 2 == 1 {
+                    // Two threads, parts of segments, one shared top k: still exactly the exhaustive list.
+                    splitAcrossThreads(searcher)
+                    #expect((searcher.laneChunks()?.count ?? 0) > snapshot.segments.count)
+                }
                 let query = try QueryParser().parse(parts.joined(separator: " "))
                 let k = [1, 5, 10, 50][q % 4]
                 let exhaustive = try expectPrunedEqualsExhaustive(searcher, query, limit: k, "\(parts)")
@@ -122,6 +136,44 @@ struct SearcherTests {
         }
     }
 
+    /// On two threads, documents that tie (the same text in every part of the index) still rank by position,
+    /// as on one: each thread may drop a document only below the shared k-th score, never at it.
+    @Test func tiesAcrossThreadsGoToTheEarlierDocument() throws {
+        try TemporaryDirectory.with { dir in
+            let texts = [("数控车工", "数控车床 编程 操作 经验"), ("CNC machinist", "CNC lathe programming, FANUC"),
+                         ("焊工", "二保焊 氩弧焊 焊接 经验"), ("设备维修", "设备 维修 保养 PLC 电气"),
+                         ("数控编程", "数控 编程 UG 加工中心 经验")]
+            let batches = (0..<3).map { b in
+                (0..<400).map { i in Posting(id: "t\(b)-\(i)", title: texts[i % texts.count].0, body: texts[i % texts.count].1) }
+            }
+            let snapshot = try buildIndex(dir, batches)
+            let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer())
+            splitAcrossThreads(searcher)
+            for text in ["数控 编程", "经验", "cnc fanuc", "\"设备 维修\" plc", "焊接 OR 编程", "title:焊工 经验"] {
+                for k in [1, 7, 30] {
+                    let exhaustive = try expectPrunedEqualsExhaustive(searcher, try QueryParser().parse(text), limit: k, text)
+                    // The copies tie, so the first k in index order win.
+                    #expect(exhaustive.hits.count == k, "\(text)")
+                }
+            }
+        }
+    }
+
+    /// A lane of a parallel search prunes strictly below the shared k-th score: a document tying it may come
+    /// earlier and win.
+    @Test func aLanePrunesOnlyBelowTheSharedKthScore() {
+        let lane = SearchLane(shared: LaneState(k: 2))
+        #expect(lane.threshold == -.infinity)
+        lane.insert(.init(score: 3, segment: 1, doc: 5))
+        #expect(lane.threshold == -.infinity)
+        lane.insert(.init(score: 2, segment: 1, doc: 9))
+        #expect(lane.threshold < 2 && lane.threshold > 1.999)
+        // A tie that comes earlier enters; a later one does not.
+        lane.insert(.init(score: 2, segment: 0, doc: 1))
+        lane.insert(.init(score: 2, segment: 2, doc: 0))
+        #expect(lane.shared.top.withLock { $0.sorted().map(\.doc) } == [5, 1])
+    }
+
     /// All-words queries (a conjunction MaxScore drives, checking each word's group per candidate) return the
     /// exhaustive top k, over postings long enough for many blocks, with negations, filters and fielded words.
     @Test func allWordsTopKEqualsExhaustive() throws {
@@ -145,6 +197,7 @@ struct SearcherTests {
                 options.match = .all
                 options.fieldWeights = q % 2 == 0 ? ["title": 1, "body": 1] : ["title": 2, "body": 0.7]
                 let searcher = try Searcher(snapshot: snapshot, analyzer: try Analyzer(), options: options)
+                if (q / 2) % 2 == 1 { splitAcrossThreads(searcher) }
                 let query = try QueryParser().parse(parts.joined(separator: " "))
                 if try searcher.plan(query).match.conjunctionWithChecks != nil { conjunctions += 1 }
                 let k = [1, 3, 10, 20][q % 4]
