@@ -1,7 +1,8 @@
-// ICU behind plain C. The only file in the project that includes <unicode/*.h>; ICU's versioned symbol
-// names (ubrk_open_72 …) resolve here through its renaming macros.
+// ICU behind plain C. With CJKDictionary.cpp, the only files in the project that include <unicode/*.h>;
+// ICU's versioned symbol names (ubrk_open_72 …) resolve here through its renaming macros.
 
 #include "CICUShim.h"
+#include "CJKDictionary.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -84,6 +85,10 @@ struct TalentAnalyzer {
     UChar *scratch;  // one normalization run, before and after folding
     int32_t scratch_cap;
     struct RunCache *cache;  // Han runs already segmented, allocated on first use
+    TalentCJK *cjk;          // ICU's CJK dictionary without the break iterator, opened on first use
+    int32_t cjk_tried;
+    int32_t *ends;           // one run's segment ends
+    int32_t ends_cap;
 };
 
 static int grow(void **ptr, int32_t *cap, int32_t need, size_t elem) {
@@ -220,11 +225,34 @@ static int icu_segments(TalentAnalyzer *a, int32_t from, int32_t to, int32_t *co
     return 1;
 }
 
-// The segments of the Han run folded[from, to), from the cache or from ICU (then remembered).
+// The segments of the Han run folded[from, to), which ICU would segment as if it stood alone: ICU's CJK
+// dictionary walked directly (CJKDictionary.cpp), or ICU's break iterator when that is unavailable. Every
+// word gets the status ICU gives words of ideographs.
+static int dictionary_segments(TalentAnalyzer *a, int32_t from, int32_t to, int32_t *count, int32_t *status) {
+    if (!a->cjk_tried) {
+        a->cjk = talent_cjk_open();
+        a->cjk_tried = 1;
+    }
+    int32_t n = to - from;
+    if (!a->cjk || !grow((void **)&a->ends, &a->ends_cap, n, sizeof(int32_t))) return icu_segments(a, from, to, count, status);
+    int32_t made = talent_cjk_segment(a->cjk, a->folded + from, n, a->ends);
+    if (made < 0) return icu_segments(a, from, to, count, status);
+    int32_t start = from;
+    for (int32_t k = 0; k < made; k++) {
+        if (!push_segment(a, count, start, from + a->ends[k], UBRK_WORD_IDEO)) {
+            *status = U_MEMORY_ALLOCATION_ERROR;
+            return 0;
+        }
+        start = from + a->ends[k];
+    }
+    return 1;
+}
+
+// The segments of the Han run folded[from, to), from the cache or from the dictionary (then remembered).
 static int han_run_segments(TalentAnalyzer *a, int32_t from, int32_t to, int32_t *count, int32_t *status) {
     const UChar *key = a->folded + from;
     int32_t n = to - from;
-    if (!a->cache && !(a->cache = run_cache_new())) return icu_segments(a, from, to, count, status);
+    if (!a->cache && !(a->cache = run_cache_new())) return dictionary_segments(a, from, to, count, status);
     struct RunCache *c = a->cache;
     uint32_t h = run_hash(key, n);
     uint32_t i = h & (RUN_CACHE_SLOTS - 1);
@@ -245,7 +273,7 @@ static int han_run_segments(TalentAnalyzer *a, int32_t from, int32_t to, int32_t
         }
     }
     int32_t first = *count;
-    if (!icu_segments(a, from, to, count, status)) return 0;
+    if (!dictionary_segments(a, from, to, count, status)) return 0;
     int32_t made = *count - first;
     if (c->entries >= RUN_CACHE_MAX_ENTRIES || c->units_used + n > RUN_CACHE_UNITS ||
         c->segments_used + 2 * made > RUN_CACHE_SEGMENT_INTS) {
@@ -270,8 +298,8 @@ static int han_run_segments(TalentAnalyzer *a, int32_t from, int32_t to, int32_t
     return 1;
 }
 
-// The whole folded text's segments: cacheable Han runs through the cache, the stretches between them
-// through ICU.
+// The whole folded text's segments: Han runs that stand alone through the dictionary (short ones through
+// the cache first), the stretches between them through ICU's break iterator.
 static int segment_folded(TalentAnalyzer *a, int32_t *count, int32_t *status) {
     const UChar *t = a->folded;
     int32_t n = a->folded_len;
@@ -284,10 +312,12 @@ static int segment_folded(TalentAnalyzer *a, int32_t *count, int32_t *status) {
         }
         int32_t from = i;
         while (i < n && is_han(t[i])) i++;
-        if (i - from > RUN_CACHE_MAX_KEY) continue;
         if ((from > 0 && !is_hard_neighbour(t[from - 1])) || (i < n && !is_hard_neighbour(t[i]))) continue;
         if (!icu_segments(a, pending, from, count, status)) return 0;
-        if (!han_run_segments(a, from, i, count, status)) return 0;
+        // Longer runs seldom repeat: split, not kept.
+        int ok = i - from > RUN_CACHE_MAX_KEY ? dictionary_segments(a, from, i, count, status)
+                                              : han_run_segments(a, from, i, count, status);
+        if (!ok) return 0;
         pending = i;
     }
     return icu_segments(a, pending, n, count, status);
@@ -329,6 +359,8 @@ void talent_analyzer_close(TalentAnalyzer *a) {
     free(a->segments);
     free(a->scratch);
     run_cache_free(a->cache);
+    talent_cjk_close(a->cjk);
+    free(a->ends);
     free(a);
 }
 

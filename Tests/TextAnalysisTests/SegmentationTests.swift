@@ -42,6 +42,43 @@ import TestSupport
         }
     }
 
+    /// Han runs are split by walking ICU's CJK dictionary directly (not through its break iterator): the
+    /// cheapest split must be ICU's, ties and characters the dictionary lacks included, at every length.
+    @Test func hanRunsSplitAsICUSplitsThem() throws {
+        let reusing = try analyzer.makeSession()
+        let whole = try analyzer.makeSession()
+        whole.segmentation = .wholeText
+        let words = ["数控", "机床", "编程", "焊接", "工艺", "质量", "管理", "人员", "负责", "设备", "维护", "保养", "熟悉",
+                     "操作", "生产", "计划", "安排", "中华人民共和国", "研究生命", "起源", "和服", "务必", "结婚", "的", "和",
+                     "尚未", "地", "上", "了", "一", "个", "鑫", "燚", "犇", "龘", "㐀", "䶵", "丂", "亍"]
+        var random = SeededRandom(seed: 83)
+        var texts: [String] = []
+        // The commonest characters: random strings of them hold many overlapping words and equal-cost splits.
+        let common = Array("人的一是不了在有我他这中大来上个国到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长")
+        for t in 0..<900 {
+            var run = ""
+            for _ in 0..<(Int(random.next() % 12) + 1) {
+                if t % 3 == 2 {
+                    run.append(common[Int(random.next() % UInt64(common.count))])
+                    run.append(common[Int(random.next() % UInt64(common.count))])
+                } else if t % 3 == 0 {
+                    // Any character of the blocks, mostly no word of the dictionary.
+                    let block: ClosedRange<UInt32> = random.next() % 4 == 0 ? 0x3400...0x4DBF : 0x4E00...0x9FFF
+                    let v = block.lowerBound + UInt32(random.next() % UInt64(block.count))
+                    run.unicodeScalars.append(Unicode.Scalar(v)!)
+                } else {
+                    run += words[Int(random.next() % UInt64(words.count))]
+                }
+            }
+            texts.append(run)
+            texts.append("（\(run)）\(run)，\(run)。A\(run)3")
+        }
+        texts.append(String(repeating: "研究生命起源和服务", count: 20))
+        var differing: [String] = []
+        for text in texts where try reusing.analyze(text) != whole.analyze(text) { differing.append(text) }
+        #expect(differing.isEmpty, "\(differing.prefix(3))")
+    }
+
     @Test func shippedCorpusAndRandomMixesSegmentAlike() throws {
         let reusing = try analyzer.makeSession()
         let whole = try analyzer.makeSession()
