@@ -84,7 +84,6 @@ struct TalentAnalyzer {
     int32_t segments_cap;
     UChar *scratch;  // one normalization run, before and after folding
     int32_t scratch_cap;
-    struct RunCache *cache;  // Han runs already segmented, allocated on first use
     TalentCJK *cjk;          // ICU's CJK dictionary without the break iterator, opened on first use
     int32_t cjk_tried;
     int32_t *ends;           // one run's segment ends
@@ -114,71 +113,15 @@ static int grow_folded(TalentAnalyzer *a, int32_t need) {
 
 static inline int is_han(uint32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF); }
 
-// MARK: - Segmenting Han runs once
+// MARK: - Han runs
 
-// ICU's CJK dictionary engine is the largest part of analysis (about a third of it on the real postings), and
-// postings repeat their clauses (岗位职责, 熟练使用, 有良好的沟通能力 …): with the bounds below, about a third of
-// the Han characters of the real descriptions sit in a run of Han characters seen earlier. A maximal Han run whose neighbours are hard word boundaries (ASCII, CJK and
-// general punctuation, or the text's edges) is segmented by ICU exactly as if it stood alone, so its
-// segments can be kept and reused. Everything else still goes through ICU in context; a test checks the
-// result equals one ICU pass over the whole text.
-
-enum {
-    RUN_CACHE_SLOTS = 1 << 17,         // open addressing, at most half full
-    RUN_CACHE_MAX_ENTRIES = 1 << 16,
-    RUN_CACHE_UNITS = 1 << 20,         // keys, UTF-16 units
-    RUN_CACHE_SEGMENT_INTS = 1 << 20,  // (end, status) pairs
-    RUN_CACHE_MAX_KEY = 64,            // longer runs seldom repeat
-};
-
-typedef struct {
-    uint32_t hash;  // 0 marks an empty slot
-    int32_t key_offset;
-    int32_t segment_offset;
-    uint16_t key_length;
-    uint16_t segment_count;
-} RunCacheSlot;
-
-struct RunCache {
-    RunCacheSlot *slots;
-    UChar *units;
-    int32_t *segments;
-    int32_t entries, units_used, segments_used;
-};
-
-static void run_cache_free(struct RunCache *c) {
-    if (!c) return;
-    free(c->slots);
-    free(c->units);
-    free(c->segments);
-    free(c);
-}
-
-static struct RunCache *run_cache_new(void) {
-    struct RunCache *c = calloc(1, sizeof(struct RunCache));
-    if (!c) return NULL;
-    c->slots = calloc(RUN_CACHE_SLOTS, sizeof(RunCacheSlot));
-    c->units = malloc(sizeof(UChar) * RUN_CACHE_UNITS);
-    c->segments = malloc(sizeof(int32_t) * RUN_CACHE_SEGMENT_INTS);
-    if (!c->slots || !c->units || !c->segments) {
-        run_cache_free(c);
-        return NULL;
-    }
-    return c;
-}
-
-// Forgetting everything at once keeps memory bounded without bookkeeping; the common clauses come back
-// within a few postings.
-static void run_cache_clear(struct RunCache *c) {
-    memset(c->slots, 0, sizeof(RunCacheSlot) * RUN_CACHE_SLOTS);
-    c->entries = c->units_used = c->segments_used = 0;
-}
-
-static inline uint32_t run_hash(const UChar *s, int32_t n) {
-    uint32_t h = 2166136261u;
-    for (int32_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
-    return h ? h : 1;
-}
+// ICU's CJK dictionary engine was the largest part of analysis (about a third of it on the real postings). A
+// maximal Han run whose neighbours are hard word boundaries (ASCII, CJK and general punctuation, or the text's
+// edges) is segmented by ICU exactly as if it stood alone, so such runs are split by walking ICU's dictionary
+// directly (CJKDictionary.cpp), without the break iterator. Everything else still goes through ICU in context;
+// tests and `talent-bench analyze --verify` check the result equals one ICU pass over the whole text.
+// (Remembering the splits of runs seen before, as an earlier version did, no longer pays: its 2 MB table
+// missed the cache on every lookup, and the walk is about as cheap.)
 
 static inline int is_hard_neighbour(UChar u) {
     // Word_Break Other or punctuation on both sides of a Han character: never joined to it by UAX #29 or
@@ -248,58 +191,8 @@ static int dictionary_segments(TalentAnalyzer *a, int32_t from, int32_t to, int3
     return 1;
 }
 
-// The segments of the Han run folded[from, to), from the cache or from the dictionary (then remembered).
-static int han_run_segments(TalentAnalyzer *a, int32_t from, int32_t to, int32_t *count, int32_t *status) {
-    const UChar *key = a->folded + from;
-    int32_t n = to - from;
-    if (!a->cache && !(a->cache = run_cache_new())) return dictionary_segments(a, from, to, count, status);
-    struct RunCache *c = a->cache;
-    uint32_t h = run_hash(key, n);
-    uint32_t i = h & (RUN_CACHE_SLOTS - 1);
-    for (;; i = (i + 1) & (RUN_CACHE_SLOTS - 1)) {
-        RunCacheSlot *slot = &c->slots[i];
-        if (slot->hash == 0) break;
-        if (slot->hash == h && slot->key_length == n && memcmp(c->units + slot->key_offset, key, sizeof(UChar) * (size_t)n) == 0) {
-            const int32_t *s = c->segments + slot->segment_offset;
-            int32_t start = from;
-            for (int32_t k = 0; k < slot->segment_count; k++) {
-                if (!push_segment(a, count, start, from + s[2 * k], s[2 * k + 1])) {
-                    *status = U_MEMORY_ALLOCATION_ERROR;
-                    return 0;
-                }
-                start = from + s[2 * k];
-            }
-            return 1;
-        }
-    }
-    int32_t first = *count;
-    if (!dictionary_segments(a, from, to, count, status)) return 0;
-    int32_t made = *count - first;
-    if (c->entries >= RUN_CACHE_MAX_ENTRIES || c->units_used + n > RUN_CACHE_UNITS ||
-        c->segments_used + 2 * made > RUN_CACHE_SEGMENT_INTS) {
-        run_cache_clear(c);
-        i = h & (RUN_CACHE_SLOTS - 1);
-    }
-    while (c->slots[i].hash != 0) i = (i + 1) & (RUN_CACHE_SLOTS - 1);
-    RunCacheSlot *slot = &c->slots[i];
-    slot->hash = h;
-    slot->key_offset = c->units_used;
-    slot->key_length = (uint16_t)n;
-    slot->segment_offset = c->segments_used;
-    slot->segment_count = (uint16_t)made;
-    memcpy(c->units + c->units_used, key, sizeof(UChar) * (size_t)n);
-    c->units_used += n;
-    for (int32_t k = 0; k < made; k++) {
-        const int32_t *seg = a->segments + 3 * (first + k);
-        c->segments[c->segments_used++] = seg[1] - from;
-        c->segments[c->segments_used++] = seg[2];
-    }
-    c->entries++;
-    return 1;
-}
-
-// The whole folded text's segments: Han runs that stand alone through the dictionary (short ones through
-// the cache first), the stretches between them through ICU's break iterator.
+// The whole folded text's segments: Han runs that stand alone through the dictionary, the stretches between
+// them through ICU's break iterator.
 static int segment_folded(TalentAnalyzer *a, int32_t *count, int32_t *status) {
     const UChar *t = a->folded;
     int32_t n = a->folded_len;
@@ -314,10 +207,7 @@ static int segment_folded(TalentAnalyzer *a, int32_t *count, int32_t *status) {
         while (i < n && is_han(t[i])) i++;
         if ((from > 0 && !is_hard_neighbour(t[from - 1])) || (i < n && !is_hard_neighbour(t[i]))) continue;
         if (!icu_segments(a, pending, from, count, status)) return 0;
-        // Longer runs seldom repeat: split, not kept.
-        int ok = i - from > RUN_CACHE_MAX_KEY ? dictionary_segments(a, from, i, count, status)
-                                              : han_run_segments(a, from, i, count, status);
-        if (!ok) return 0;
+        if (!dictionary_segments(a, from, i, count, status)) return 0;
         pending = i;
     }
     return icu_segments(a, pending, n, count, status);
@@ -358,7 +248,6 @@ void talent_analyzer_close(TalentAnalyzer *a) {
     free(a->src_end);
     free(a->segments);
     free(a->scratch);
-    run_cache_free(a->cache);
     talent_cjk_close(a->cjk);
     free(a->ends);
     free(a);

@@ -45,7 +45,7 @@ final class FoldingContext {
     private func mode(_ segmentation: Segmentation?) -> Int32 {
         switch segmentation {
         case nil: 0
-        case .reusingHanRuns: 1
+        case .hanRunsByDictionary: 1
         case .wholeText: 2
         }
     }

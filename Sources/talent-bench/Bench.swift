@@ -26,7 +26,7 @@ struct AnalyzeBench: ParsableCommand {
               raw-utext  ICU word break over a UTF-8 UText, counting words (a plain C loop)
               raw     UTF-8 → UTF-16 (u_strFromUTF8), then ICU word break counting words (a plain C loop)
               tokens  the full analyzer (fold, segment, lexicon), counting tokens
-              tokens-whole  the same with one ICU pass over each whole text (no reuse of Han runs)
+              tokens-whole  the same with one ICU pass over each whole text (Han runs not split by the dictionary directly)
               full    the full analyzer interning every term into a TermTable, as indexing does
             on one thread and on two (texts split between threads, one analysis session each).
             """
@@ -50,7 +50,7 @@ struct AnalyzeBench: ParsableCommand {
     @Option(help: "Comma-separated modes to time.")
     var modes = "raw,raw-utext,tokens-whole,tokens,full"
 
-    @Flag(help: "Instead of timing, check that reusing Han runs gives the tokens of one ICU pass per text.")
+    @Flag(help: "Instead of timing, check that splitting Han runs by the dictionary gives the tokens of one ICU pass per text.")
     var verify = false
 
     func run() throws {

@@ -4,8 +4,8 @@ import TestSupport
 
 @testable import TextAnalysis
 
-/// Reusing the segments of Han runs must give exactly the tokens of one ICU pass over the whole text,
-/// whatever surrounds the runs and however often they come back.
+/// Splitting Han runs by ICU's dictionary directly must give exactly the tokens of one ICU pass over the whole
+/// text, whatever surrounds the runs.
 @Suite struct SegmentationTests {
     let analyzer = Analyzer(lexicon: testLexicon)
 
@@ -27,14 +27,14 @@ import TestSupport
         "软件\u{3000}软件\u{3000}\u{3000}软件",
         "node.js开发node.js 开发 c++开发c#开发.net开发",
         "3.5年经验，3年以上，三年以上",
-        String(repeating: "熟悉数控机床编程与操作", count: 12),  // one Han run longer than the cache keeps
+        String(repeating: "熟悉数控机床编程与操作", count: 12),  // one long Han run
     ]
 
-    @Test func reusingHanRunsGivesTheTokensOfOneICUPass() throws {
+    @Test func hanRunsByDictionaryGiveTheTokensOfOneICUPass() throws {
         let reusing = try analyzer.makeSession()
         let whole = try analyzer.makeSession()
         whole.segmentation = .wholeText
-        // Twice, so the second round reads every run from the cache.
+        // Twice: a session's second pass must give the same.
         for _ in 0..<2 {
             for text in Self.edgeCases {
                 #expect(try reusing.analyze(text) == whole.analyze(text), "\(text)")
@@ -91,7 +91,7 @@ import TestSupport
             texts += text.split(separator: "\n").map(String.init)
         }
         #expect(texts.count > 300)
-        // Random mixes of the characters whose neighbourhood decides whether a run may be reused.
+        // Random mixes of the characters whose neighbourhood decides whether a run stands alone.
         let pool = Array("数控机床编程焊接工艺质量管理人々のカタ、。，；：！？（）【】《》“”·—… \n\t,.;:'-_/3０ａAbc\u{3099}\u{200D}\u{301}ไทย𠀀😀")
         var random = SeededRandom(seed: 29)
         for _ in 0..<1500 {
