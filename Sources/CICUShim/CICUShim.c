@@ -191,6 +191,37 @@ static int dictionary_segments(TalentAnalyzer *a, int32_t from, int32_t to, int3
     return 1;
 }
 
+// Punctuation that is never part of a word and joins nothing next to it when no letter or digit is near:
+// ASCII punctuation but `@` (a word to ICU) and `_` (ExtendNumLet joins `__`), and CJK and general
+// punctuation but spaces and the ExtendNumLet ties (U+203F, U+2040, U+2054). ICU 72's word break makes each
+// its own segment of status 0 (checked on 20,000 random strings of them).
+static inline int is_lone_punctuation(UChar u) {
+    if (u < 0x80) return (u >= 0x21 && u <= 0x2F) || (u >= 0x3A && u <= 0x3F) || (u >= 0x5B && u <= 0x60 && u != 0x5F) ||
+                         (u >= 0x7B && u <= 0x7E);
+    if (u >= 0x3001 && u <= 0x3004) return 1;
+    if (u >= 0x3008 && u <= 0x3011) return 1;
+    if (u >= 0x3014 && u <= 0x301F) return 1;
+    if (u >= 0x2010 && u <= 0x2027) return 1;
+    if (u >= 0x2030 && u <= 0x205E) return u != 0x203F && u != 0x2040 && u != 0x2054;
+    return u == 0x00B7;
+}
+
+// The segments of folded[from, to), a stretch between Han runs that stand alone: most often a single `，`
+// or `、`, which ICU would make one segment of status 0 (setting ICU's text costs more than that); anything
+// else through ICU.
+static int stretch_segments(TalentAnalyzer *a, int32_t from, int32_t to, int32_t *count, int32_t *status) {
+    for (int32_t i = from; i < to; i++) {
+        if (!is_lone_punctuation(a->folded[i])) return icu_segments(a, from, to, count, status);
+    }
+    for (int32_t i = from; i < to; i++) {
+        if (!push_segment(a, count, i, i + 1, UBRK_WORD_NONE)) {
+            *status = U_MEMORY_ALLOCATION_ERROR;
+            return 0;
+        }
+    }
+    return 1;
+}
+
 // The whole folded text's segments: Han runs that stand alone through the dictionary, the stretches between
 // them through ICU's break iterator.
 static int segment_folded(TalentAnalyzer *a, int32_t *count, int32_t *status) {
@@ -206,11 +237,11 @@ static int segment_folded(TalentAnalyzer *a, int32_t *count, int32_t *status) {
         int32_t from = i;
         while (i < n && is_han(t[i])) i++;
         if ((from > 0 && !is_hard_neighbour(t[from - 1])) || (i < n && !is_hard_neighbour(t[i]))) continue;
-        if (!icu_segments(a, pending, from, count, status)) return 0;
+        if (!stretch_segments(a, pending, from, count, status)) return 0;
         if (!dictionary_segments(a, from, i, count, status)) return 0;
         pending = i;
     }
-    return icu_segments(a, pending, n, count, status);
+    return stretch_segments(a, pending, n, count, status);
 }
 
 TalentAnalyzer *talent_analyzer_open(int32_t *status) {

@@ -79,6 +79,28 @@ import TestSupport
         #expect(differing.isEmpty, "\(differing.prefix(3))")
     }
 
+    /// Punctuation between Han runs is cut without ICU where ICU would make each mark a segment of its own;
+    /// `@` (a word to ICU), `_` and the ties that join (`__`, `‿‿`) must still come out as ICU makes them.
+    @Test func punctuationBetweenHanRunsSegmentsAsICUDoes() throws {
+        let reusing = try analyzer.makeSession()
+        let whole = try analyzer.makeSession()
+        whole.segmentation = .wholeText
+        let marks = (Array(0x21...0x2F) + Array(0x3A...0x40) + Array(0x5B...0x60) + Array(0x7B...0x7E) + Array(0x3000...0x3020)
+                     + Array(0x2010...0x2060) + [0xB7]).map { Character(Unicode.Scalar(UInt32($0))!) }
+        var texts: [String] = []
+        for m in marks {
+            texts += ["机床\(m)编程", "\(m)机床", "机床\(m)", "机床\(m)\(m)编程", "\(m)\(m)", "a\(m)机床\(m)1"]
+        }
+        var random = SeededRandom(seed: 5)
+        for _ in 0..<400 {
+            let stretch = String((0..<(Int(random.next() % 4) + 1)).map { _ in marks[Int(random.next() % UInt64(marks.count))] })
+            texts.append("焊接\(stretch)工艺\(stretch)")
+        }
+        var differing: [String] = []
+        for text in texts where try reusing.analyze(text) != whole.analyze(text) { differing.append(text) }
+        #expect(differing.isEmpty, "\(differing.prefix(5))")
+    }
+
     @Test func shippedCorpusAndRandomMixesSegmentAlike() throws {
         let reusing = try analyzer.makeSession()
         let whole = try analyzer.makeSession()
