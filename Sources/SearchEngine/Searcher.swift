@@ -160,8 +160,9 @@ public final class Searcher {
     /// the same. 1 keeps every search on the caller's thread.
     public var searchThreads = min(2, ProcessInfo.processInfo.activeProcessorCount)
     /// Below this many documents a search stays on one thread: waking a second one costs tens of µs on a
-    /// virtual machine, more than a whole search of a small index (jobs.csv's 36k: ~60 µs).
-    public var parallelMinimumDocuments = 200_000
+    /// virtual machine, which a search of a small index does not win back (peers' queries, any p50, one
+    /// thread → two: jobs.csv's 36k 80 → 96 µs; 108k 137 → 133; 215k 166 → 157; 1M 495 → 281).
+    public var parallelMinimumDocuments = 100_000
     /// A parallel search takes the index in about this many parts, each at least ``minimumPartDocuments`` long
     /// (tests lower both to split small segments).
     var partsPerIndex = 4

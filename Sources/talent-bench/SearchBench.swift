@@ -43,6 +43,12 @@ struct SearchBench: ParsableCommand {
     @Option(help: "Plans a searcher keeps by query. 0 plans every search afresh (analysis, expansion, dictionary lookups), as a stream of distinct queries would; the default is the engine's.")
     var planCache: Int?
 
+    @Option(help: "Threads one search may use (the engine uses 2 on indexes of at least --parallel-from documents).")
+    var searchThreads: Int?
+
+    @Option(help: "Documents from which a search uses a second thread; the default is the engine's (100,000).")
+    var parallelFrom: Int?
+
     @Flag(help: "Print each query's median latency.")
     var perQuery = false
 
@@ -77,14 +83,14 @@ struct SearchBench: ParsableCommand {
             options.match = mode
             let analyzer = try Analyzer()
             let searcher = try Searcher(snapshot: snapshot, analyzer: analyzer, options: options)
-            if let planCache { searcher.planCacheLimit = planCache }
+            configure(searcher)
             let parsed = try list.map { try QueryParser().parse($0) }
             for _ in 0..<warmup { for q in parsed { _ = try searcher.search(q, limit: 10).hits.map { $0.id } } }
             var samples: [Double] = []
             for _ in 0..<reps {
                 for q in parsed {
                     let current = fresh ? try Searcher(snapshot: snapshot, analyzer: analyzer, options: options) : searcher
-                    if let planCache { current.planCacheLimit = planCache }
+                    if fresh { configure(current) }
                     let start = DispatchTime.now().uptimeNanoseconds
                     _ = try current.search(q, limit: 10).hits.map { $0.id }
                     samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000)
@@ -116,6 +122,13 @@ struct SearchBench: ParsableCommand {
                      walls[walls.count / 2], walls[0], walls[walls.count - 1]))
     }
 
+    /// Applies the options that tune a searcher.
+    private func configure(_ searcher: Searcher) {
+        if let planCache { searcher.planCacheLimit = planCache }
+        if let searchThreads { searcher.searchThreads = searchThreads }
+        if let parallelFrom { searcher.parallelMinimumDocuments = parallelFrom }
+    }
+
     /// Runs the in-process measurement in `copies` fresh copies of this executable and prints, per mode, the
     /// median of their p50, p95 and mean with the range; then the cold runs, if any, from here.
     private func runCopies() throws {
@@ -125,6 +138,8 @@ struct SearchBench: ParsableCommand {
         for q in queries { args += ["--queries", q] }
         if fresh { args.append("--fresh") }
         if let planCache { args += ["--plan-cache", "\(planCache)"] }
+        if let searchThreads { args += ["--search-threads", "\(searchThreads)"] }
+        if let parallelFrom { args += ["--parallel-from", "\(parallelFrom)"] }
         var rows: [String: [[Int]]] = [:]
         var header = ""
         for c in 0..<copies {
