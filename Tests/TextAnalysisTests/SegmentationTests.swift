@@ -31,23 +31,23 @@ import TestSupport
     ]
 
     @Test func hanRunsByDictionaryGiveTheTokensOfOneICUPass() throws {
-        let reusing = try analyzer.makeSession()
+        // Twice: a session's second pass must give the same.
+        let differing = try unlikeOneICUPass(Self.edgeCases + Self.edgeCases)
+        #expect(differing.isEmpty, "\(differing)")
+    }
+
+    /// The texts among `texts` whose tokens differ from one ICU pass over the whole text (one session each way,
+    /// used for every text in turn).
+    func unlikeOneICUPass(_ texts: [String]) throws -> [String] {
+        let byDictionary = try analyzer.makeSession()
         let whole = try analyzer.makeSession()
         whole.segmentation = .wholeText
-        // Twice: a session's second pass must give the same.
-        for _ in 0..<2 {
-            for text in Self.edgeCases {
-                #expect(try reusing.analyze(text) == whole.analyze(text), "\(text)")
-            }
-        }
+        return try texts.filter { try byDictionary.analyze($0) != whole.analyze($0) }
     }
 
     /// Han runs are split by walking ICU's CJK dictionary directly (not through its break iterator): the
     /// cheapest split must be ICU's, ties and characters the dictionary lacks included, at every length.
     @Test func hanRunsSplitAsICUSplitsThem() throws {
-        let reusing = try analyzer.makeSession()
-        let whole = try analyzer.makeSession()
-        whole.segmentation = .wholeText
         let words = ["数控", "机床", "编程", "焊接", "工艺", "质量", "管理", "人员", "负责", "设备", "维护", "保养", "熟悉",
                      "操作", "生产", "计划", "安排", "中华人民共和国", "研究生命", "起源", "和服", "务必", "结婚", "的", "和",
                      "尚未", "地", "上", "了", "一", "个", "鑫", "燚", "犇", "龘", "㐀", "䶵", "丂", "亍"]
@@ -74,17 +74,13 @@ import TestSupport
             texts.append("（\(run)）\(run)，\(run)。A\(run)3")
         }
         texts.append(String(repeating: "研究生命起源和服务", count: 20))
-        var differing: [String] = []
-        for text in texts where try reusing.analyze(text) != whole.analyze(text) { differing.append(text) }
+        let differing = try unlikeOneICUPass(texts)
         #expect(differing.isEmpty, "\(differing.prefix(3))")
     }
 
     /// Punctuation between Han runs is cut without ICU where ICU would make each mark a segment of its own;
     /// `@` (a word to ICU), `_` and the ties that join (`__`, `‿‿`) must still come out as ICU makes them.
     @Test func punctuationBetweenHanRunsSegmentsAsICUDoes() throws {
-        let reusing = try analyzer.makeSession()
-        let whole = try analyzer.makeSession()
-        whole.segmentation = .wholeText
         let marks = (Array(0x21...0x2F) + Array(0x3A...0x40) + Array(0x5B...0x60) + Array(0x7B...0x7E) + Array(0x3000...0x3020)
                      + Array(0x2010...0x2060) + [0xB7]).map { Character(Unicode.Scalar(UInt32($0))!) }
         var texts: [String] = []
@@ -96,15 +92,11 @@ import TestSupport
             let stretch = String((0..<(Int(random.next() % 4) + 1)).map { _ in marks[Int(random.next() % UInt64(marks.count))] })
             texts.append("焊接\(stretch)工艺\(stretch)")
         }
-        var differing: [String] = []
-        for text in texts where try reusing.analyze(text) != whole.analyze(text) { differing.append(text) }
+        let differing = try unlikeOneICUPass(texts)
         #expect(differing.isEmpty, "\(differing.prefix(5))")
     }
 
     @Test func shippedCorpusAndRandomMixesSegmentAlike() throws {
-        let reusing = try analyzer.makeSession()
-        let whole = try analyzer.makeSession()
-        whole.segmentation = .wholeText
         let folder = CLI.packageRoot.appendingPathComponent("corpus")
         var texts: [String] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() {
@@ -120,10 +112,7 @@ import TestSupport
             let length = Int(random.next() % 40)
             texts.append(String((0..<length).map { _ in pool[Int(random.next() % UInt64(pool.count))] }))
         }
-        var differing: [String] = []
-        for text in texts + texts where try reusing.analyze(text) != whole.analyze(text) {
-            differing.append(text)
-        }
+        let differing = try unlikeOneICUPass(texts + texts)
         #expect(differing.isEmpty, "\(differing.prefix(3))")
     }
 }
