@@ -30,10 +30,10 @@ let package = Package(
                 .linkedLibrary("icudata"),
             ]
         ),
-        // zlib behind plain C: CRC-32 footers and deflated stored fields.
+        // libdeflate behind plain C: CRC-32 footers and deflated (zlib format) stored fields.
         .target(
             name: "CCompression",
-            linkerSettings: [.linkedLibrary("z")]
+            linkerSettings: [.linkedLibrary("deflate")]
         ),
         // Segment files, postings, manifest and commit. Stores terms, never analyses text.
         .target(
@@ -114,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IndexStoreTests",
-            dependencies: ["IndexStore", "TestSupport"]
+            dependencies: ["IndexStore", "CCompression", "TestSupport"]
         ),
         .testTarget(
             name: "SearchEngineTests",

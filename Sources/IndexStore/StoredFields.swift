@@ -10,8 +10,8 @@ import CCompression
 /// ```
 struct StoredFieldsWriter {
     static let chunkDocs = 16
-    /// zlib level 1: on postings text it compresses nearly as well as the default level 6 at a third of the
-    /// time, and compression runs on every indexing thread.
+    /// Level 1: on postings text it compresses nearly as well as the default level 6 at a third of the time,
+    /// and compression runs on every indexing thread.
     static let level: Int32 = 1
     private(set) var body = ByteWriter(capacity: 1 << 16)
     /// Bytes already handed out by `drain()`: the body continues after them.
@@ -87,8 +87,8 @@ struct StoredFieldsWriter {
     }
 }
 
-/// A zlib deflate context kept across chunks (same output as `talent_deflate`, without setting zlib up per
-/// chunk: a fifth of compression time).
+/// A deflate context kept across chunks (same output as `talent_deflate`, without setting the compressor up
+/// per chunk).
 private final class Deflater {
     private let handle: OpaquePointer?
     let level: Int32

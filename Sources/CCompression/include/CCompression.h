@@ -1,4 +1,4 @@
-// zlib behind a plain C header: CRC-32 for index file footers, deflate for stored fields; and the two
+// libdeflate behind a plain C header: CRC-32 for index file footers, deflate for stored fields; and the two
 // allocator settings an index build needs to keep its memory flat.
 #ifndef TALENT_CCOMPRESSION_H
 #define TALENT_CCOMPRESSION_H
@@ -20,7 +20,7 @@ size_t talent_deflate_bound(size_t length);
 size_t talent_deflate(const uint8_t *src, size_t length, uint8_t *dst, size_t capacity, int level);
 
 /// A deflate context reused for many buffers: the same output as `talent_deflate`, without allocating and
-/// initialising zlib's state (a few hundred KB) per call.
+/// initialising the compressor's state (a few hundred KB) per call.
 typedef struct talent_deflater talent_deflater;
 
 /// A deflater at `level`, or NULL when out of memory.
