@@ -101,18 +101,18 @@ struct DocValuesWriter {
 
     mutating func keyword(name: String, values: [String?]) {
         begin(name)
-        let unique = Array(Set(values.compactMap { $0 })).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        var ordinal: [String: UInt32] = [:]
-        for (i, v) in unique.enumerated() { ordinal[v] = UInt32(i) }
+        var interner = Interner()
+        let ids = values.map { $0.map { interner.id($0) } }
+        let (unique, rank) = interner.sorted()
         dictionary(unique)
-        for v in values { body.u32(v.map { ordinal[$0]! + 1 } ?? 0) }
+        for id in ids { body.u32(id.map { rank[Int($0)] + 1 } ?? 0) }
     }
 
     mutating func keywords(name: String, values: [[String]]) {
         begin(name)
-        let unique = Array(Set(values.joined())).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        var ordinal: [String: UInt32] = [:]
-        for (i, v) in unique.enumerated() { ordinal[v] = UInt32(i) }
+        var interner = Interner()
+        let ids = values.map { $0.map { interner.id($0) } }
+        let (unique, rank) = interner.sorted()
         dictionary(unique)
         var start: UInt32 = 0
         body.u32(0)
@@ -120,7 +120,30 @@ struct DocValuesWriter {
             start += UInt32(v.count)
             body.u32(start)
         }
-        for v in values { for s in v { body.u32(ordinal[s]!) } }
+        for v in ids { for id in v { body.u32(rank[Int(id)]) } }
+    }
+
+    /// Numbers a column's distinct values in the order first seen, hashing each value once (String hashing
+    /// normalises Chinese text and was most of a keyword column's time), then ranks them in UTF-8 order.
+    private struct Interner {
+        private var idOf: [String: UInt32] = [:]
+        private var values: [String] = []
+
+        mutating func id(_ value: String) -> UInt32 {
+            if let id = idOf[value] { return id }
+            let id = UInt32(values.count)
+            idOf[value] = id
+            values.append(value)
+            return id
+        }
+
+        /// The distinct values in UTF-8 order, and each first-seen id's place in that order.
+        func sorted() -> (unique: [String], rank: [UInt32]) {
+            let order = values.indices.sorted { values[$0].utf8.lexicographicallyPrecedes(values[$1].utf8) }
+            var rank = [UInt32](repeating: 0, count: values.count)
+            for (place, id) in order.enumerated() { rank[id] = UInt32(place) }
+            return (order.map { values[$0] }, rank)
+        }
     }
 
     mutating func int(name: String, values: [Int64?]) {

@@ -275,8 +275,7 @@ public final class OccupationClassifier {
         }
         // The engine's candidates.
         var engineScore: [Int: Double] = [:]
-        let text = title.queryText
-        if useEngine && !text.isEmpty {
+        if useEngine, case let text = title.queryText, !text.isEmpty {
             let searcher = try engineSearcher()
             if searcher.options.fieldWeights != t.fieldWeights { searcher.options.fieldWeights = t.fieldWeights }
             let hits = try searcher.search(.text(text), limit: t.candidates).hits

@@ -43,45 +43,67 @@ struct OccupationTitle {
 
     /// The job and the employer's name before it: `鸿辉制衣招聘保安` → 保安, 鸿辉制衣; `招保安` → 保安.
     static func splitEmployer(_ text: String) -> (job: String, employer: String) {
-        var s = text
-        var employer = ""
-        if let r = s.range(of: "招聘", options: .backwards) {
-            let after = s[r.upperBound...].trimmingCharacters(in: .whitespaces)
-            let isJob = after.isEmpty || recruitingHeads.contains { after.hasPrefix($0) }
+        // On scalars: Foundation's `range(of:)` folded character clusters and cost more than the rest.
+        guard text.unicodeScalars.contains("招") else { return (text, "") }
+        var s = Array(text.unicodeScalars)
+        var employer: [Unicode.Scalar] = []
+        if let r = lastRange(of: Self.zhaopin, in: s) {
+            var after = s[r.upperBound...]
+            while let f = after.first, f == " " || f == "\t" { after.removeFirst() }
+            while let l = after.last, l == " " || l == "\t" { after.removeLast() }
+            let isJob = after.isEmpty || recruitingHeadScalars.contains { after.starts(with: $0) }
             if !isJob {
-                employer = String(s[..<r.lowerBound])
-                s = String(after)
+                employer = Array(s[..<r.lowerBound])
+                s = Array(after)
             }
         }
-        if let r = s.range(of: "招"), !zhaoWords.contains(where: { s[r.lowerBound...].hasPrefix($0) }) {
-            let before = s[..<r.lowerBound]
-            let after = s[r.upperBound...]
+        if let z = s.firstIndex(of: "招"), !zhaoWordScalars.contains(where: { s[z...].starts(with: $0) }) {
+            let before = s[..<z]
+            let after = s[(z + 1)...]
             if after.count >= 2 && (before.isEmpty || before.count >= 2) {
                 employer += before
-                s = String(after)
+                s = Array(after)
             }
         }
-        return (s, employer)
+        return (String(String.UnicodeScalarView(s)), String(String.UnicodeScalarView(employer)))
+    }
+
+    private static let zhaopin = Array("招聘".unicodeScalars)
+    private static let recruitingHeadScalars = recruitingHeads.map { Array($0.unicodeScalars) }
+    private static let zhaoWordScalars = zhaoWords.map { Array($0.unicodeScalars) }
+
+    private static func lastRange(of word: [Unicode.Scalar], in text: [Unicode.Scalar]) -> Range<Int>? {
+        guard word.count <= text.count else { return nil }
+        var i = text.count - word.count
+        while i >= 0 {
+            if text[i..<(i + word.count)].elementsEqual(word) { return i..<(i + word.count) }
+            i -= 1
+        }
+        return nil
     }
 
     // MARK: - Brackets
 
-    private static let openers: [Character: Character] = [
+    private static let openers: [Unicode.Scalar: Unicode.Scalar] = [
         "(": ")", "[": "]", "【": "】", "〔": "〕", "〖": "〗", "{": "}", "<": ">", "《": "》", "「": "」", "『": "』",
     ]
 
     /// Moves bracketed text out of `main`; an unclosed bracket runs to the end.
-    private static func splitBrackets(_ text: String, main: inout String, inner: inout [String]) {
-        var closer: Character?
+    private static func splitBrackets(_ text: String, main mainText: inout String, inner: inout [String]) {
+        // By scalar, not by Character: the text is NFKC-folded and brackets are single scalars, and grapheme
+        // breaking was most of this loop's time.
+        var closer: Unicode.Scalar?
         var depth = 0
-        var current = ""
-        for c in text {
+        var current = String.UnicodeScalarView()
+        var main = String.UnicodeScalarView()
+        defer { mainText = String(main) }
+        for c in text.unicodeScalars {
             if let close = closer {
                 if c == close {
                     depth -= 1
                     if depth == 0 {
-                        inner.append(current)
-                        current = ""
+                        inner.append(String(current))
+                        current = String.UnicodeScalarView()
                         closer = nil
                         main.append(" ")
                         continue
@@ -99,7 +121,7 @@ struct OccupationTitle {
                 main.append(c)
             }
         }
-        if !current.isEmpty { inner.append(current) }
+        if !current.isEmpty { inner.append(String(current)) }
     }
 
     // MARK: - Noise
@@ -166,8 +188,15 @@ struct OccupationTitle {
     /// Removes what is not the job from the text outside brackets.
     static func clean(_ input: String) -> String {
         var s = input
-        let whole = s.trimmingCharacters(in: .whitespaces)
-        if keepWhole.contains(whole) { return whole }
+        // Only short titles can be one of `keepWhole` (Foundation's trimming was a third of this function).
+        if s.utf8.count <= 40 {
+            let scalars = s.unicodeScalars
+            let blank = { (c: Unicode.Scalar) in c == "\t" || c.properties.generalCategory == .spaceSeparator }
+            let start = scalars.firstIndex { !blank($0) } ?? scalars.endIndex
+            let end = scalars.lastIndex { !blank($0) }.map { scalars.index(after: $0) } ?? start
+            let whole = String(scalars[start..<max(start, end)])
+            if keepWhole.contains(whole) { return whole }
+        }
         // `has` compares UTF-8 bytes: Foundation's `contains` folds character clusters and was most of the
         // time indexing spends classifying titles. Most of the ~500 phrases start with a character the title
         // does not hold, which `present` tells without scanning (it holds at least every character of `s`).
