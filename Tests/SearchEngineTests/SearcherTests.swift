@@ -404,6 +404,38 @@ struct SearcherTests {
         }
     }
 
+    /// A query in one language finds postings that say it in the other through the lexicon (skills, occupations
+    /// and everyday job words), ranked below postings in the query's own language; with synonyms off
+    /// (`--no-expand`) only the query's own words match.
+    @Test(arguments: [
+        // query, posting in the query's language, posting in the other language
+        ("welding", "MIG welding operator", "二保焊 焊接 经验"),
+        ("焊接", "焊接 工艺 二保焊", "MIG welding of steel frames"),
+        ("可编程控制器", "可编程控制器 编程 调试", "PLC programming and commissioning"),
+        ("warehouse", "warehouse picking and packing", "仓库 发货 盘点"),
+        ("driver", "truck driver, B licence", "司机 持B2驾照"),
+        ("maintenance", "maintenance of production lines", "负责 生产线 设备 维修"),
+        ("accountant", "accountant for month-end close", "会计 负责 月结 报税"),
+        ("电工", "电工 持证 上岗", "electrician with a licence"),
+    ])
+    func crossLanguageMatchesRankBelowSameLanguage(query: String, same: String, other: String) throws {
+        try TemporaryDirectory.with { dir in
+            // Other postings share no word with the queries, so both postings asked about make the top ten.
+            let filler = (0..<60).map { Posting(id: "f\($0)", title: "岗位", body: ["经验 优先", "深圳 苏州", "五险一金 双休"][$0 % 3]) }
+            let snapshot = try buildIndex(dir, [filler + [Posting(id: "same", title: "岗位", body: same),
+                                                          Posting(id: "other", title: "岗位", body: other)]])
+            let analyzer = try Analyzer()
+            let parsed = try QueryParser().parse(query)
+            let expanded = try Searcher(snapshot: snapshot, analyzer: analyzer).search(parsed, limit: 10).hits.map(\.id)
+            #expect(expanded.firstIndex(of: "same") == 0, "\(query): \(expanded)")
+            #expect(expanded.contains("other"), "\(query) finds the other language: \(expanded)")
+            var plain = SearchOptions()
+            plain.synonymWeight = 0
+            let literal = try Searcher(snapshot: snapshot, analyzer: analyzer, options: plain).search(parsed, limit: 10).hits.map(\.id)
+            #expect(literal.contains("same") && !literal.contains("other"), "\(query) without expansion: \(literal)")
+        }
+    }
+
     /// The words of a query share one pass over each field's dictionaries, and a searcher remembers it.
     @Test func oneDictionaryPassPerFieldForAllOfAQuerysWords() throws {
         try TemporaryDirectory.with { dir in
