@@ -254,6 +254,7 @@ public struct RecordReader: Sendable {
         _ text: String, tabs: Bool, path: String, stream: CSVReader? = nil, record: (Record) throws -> Void,
         issue: (RecordIssue) -> Void
     ) throws {
+        let memo = ParsedValues()
         var csv = stream ?? (tabs ? nil : CSVReader(text: text))
         var tsv = tabs && stream == nil ? TSVReader(text: text) : nil
         func nextRow() throws(CSVReader.Error) -> CSVReader.Row? {
@@ -293,7 +294,7 @@ public struct RecordReader: Sendable {
                         + "\(header.count); row skipped"))
                 continue
             }
-            var builder = RecordBuilder()
+            var builder = RecordBuilder(memo: memo)
             for (field, index) in singles { builder.set(field, row.fields[index]) }
             if descriptionColumns.count == 1 {
                 builder.set(.description, row.fields[descriptionColumns[0]])
@@ -310,8 +311,9 @@ public struct RecordReader: Sendable {
         _ text: String, path: String, record: (Record) throws -> Void, issue: (RecordIssue) -> Void
     ) throws {
         var resolved: [String: (field: RecordField, rank: Int)?] = [:]
+        let memo = ParsedValues()
         func build(_ object: [String: Any], line: Int) -> Record? {
-            var builder = RecordBuilder()
+            var builder = RecordBuilder(memo: memo)
             var chosen: [RecordField: (rank: Int, key: String, value: Any)] = [:]
             var descriptions: [(rank: Int, key: String, value: Any)] = []
             for (key, value) in object {
@@ -516,8 +518,39 @@ public struct RecordReader: Sendable {
     }
 }
 
+/// Pay, experience and dates parsed once per distinct text of a file: the same few hundred texts (`8000`,
+/// `3-5年`, `2025-02-20`) repeat on every row, and parsing them was as costly as reading the CSV.
+private final class ParsedValues {
+    private var salaries: [String: ValueParsing.SalaryRange?] = [:]
+    private var years: [String: Int?] = [:]
+    private var dates: [String: String?] = [:]
+    /// Each table is emptied when it reaches this many texts (a column of unique values stays bounded).
+    private let limit = 50_000
+
+    func salary(_ text: String) -> ValueParsing.SalaryRange? {
+        Self.lookUp(text, in: &salaries, limit: limit, ValueParsing.salary)
+    }
+
+    func experienceYears(_ text: String) -> Int? {
+        Self.lookUp(text, in: &years, limit: limit, ValueParsing.experienceYears)
+    }
+
+    func date(_ text: String) -> String? {
+        Self.lookUp(text, in: &dates, limit: limit, ValueParsing.date)
+    }
+
+    private static func lookUp<V>(_ text: String, in table: inout [String: V?], limit: Int, _ parse: (String) -> V?) -> V? {
+        if let known = table[text] { return known }
+        let value = parse(text)
+        if table.count >= limit { table.removeAll(keepingCapacity: true) }
+        table[text] = .some(value)
+        return value
+    }
+}
+
 /// Fills one record from text values and checks it.
 private struct RecordBuilder {
+    let memo: ParsedValues
     var record = Record(id: "")
     var salaryText = ""
     var seenSkills: Set<String> = []
@@ -534,16 +567,16 @@ private struct RecordBuilder {
         case .skills: ValueParsing.appendSkills(raw, to: &record.skills, seen: &seenSkills)
         case .description: record.description = ValueParsing.trimmed(ValueParsing.stripHTML(raw))
         case .education: record.education = ValueParsing.trimmed(raw)
-        case .experience: record.experienceYears = ValueParsing.experienceYears(raw)
+        case .experience: record.experienceYears = memo.experienceYears(raw)
         case .salaryMin:
-            let range = ValueParsing.salary(raw)
+            let range = memo.salary(raw)
             record.salaryMin = range?.min ?? range?.max
         case .salaryMax:
-            let range = ValueParsing.salary(raw)
+            let range = memo.salary(raw)
             record.salaryMax = range?.max ?? range?.min
         case .salary: salaryText = raw
         case .headcount: record.headcount = ValueParsing.headcount(raw)
-        case .posted: record.posted = ValueParsing.date(raw)
+        case .posted: record.posted = memo.date(raw)
         case .source: break  // always the corpus file
         case .lang: record.lang = ValueParsing.language(raw)
         }
@@ -562,7 +595,7 @@ private struct RecordBuilder {
     /// The finished record, or `nil` after reporting it has no text.
     mutating func finish(path: String, line: Int, issue: (RecordIssue) -> Void) -> Record? {
         if record.salaryMin == nil, record.salaryMax == nil, !salaryText.isEmpty,
-            let range = ValueParsing.salary(salaryText)
+            let range = memo.salary(salaryText)
         {
             record.salaryMin = range.min
             record.salaryMax = range.max
