@@ -68,6 +68,8 @@ public final class OccupationClassifier {
     private var engine: Searcher?
     private let aliases: OccupationAliases
     private let indexOfCode: [String: Int]
+    /// Each occupation's 中类 code, worked out once (ranking asks for it per candidate).
+    private let middles: [String]
     private var marketingIndex: Int? { indexOfCode[Self.marketingCode] }
     /// Ranking weights; the benchmark varies them.
     package var tuning = Tuning()
@@ -126,6 +128,7 @@ public final class OccupationClassifier {
         }
         self.aliases = aliases
         self.indexOfCode = indexOfCode
+        middles = catalog.occupations.map(\.middle)
         self.analyzer = analyzer
     }
 
@@ -218,7 +221,7 @@ public final class OccupationClassifier {
         return ranked.prefix(limit).map { i, c in
             let o = catalog.occupations[i]
             let form = c.form.map { aliases.forms[$0].parts.map { String(String.UnicodeScalarView($0)) }.joined(separator: "*") }
-            return (OccupationMatch(code: o.code, name: o.name, score: (c.score * 1000).rounded() / 1000, middle: o.middle), form)
+            return (OccupationMatch(code: o.code, name: o.name, score: (c.score * 1000).rounded() / 1000, middle: middles[i]), form)
         }
     }
 
@@ -308,9 +311,9 @@ public final class OccupationClassifier {
         }
         if t.middleVote > 0, let top = result.values.map(\.score).max() {
             var support: [String: Double] = [:]
-            for (i, c) in result where c.score >= top - t.voteWindow { support[catalog.occupations[i].middle, default: 0] += c.score }
+            for (i, c) in result where c.score >= top - t.voteWindow { support[middles[i], default: 0] += c.score }
             for (i, c) in result where c.score >= top - t.voteWindow {
-                result[i]!.score += t.middleVote * ((support[catalog.occupations[i].middle] ?? 0) - c.score)
+                result[i]!.score += t.middleVote * ((support[middles[i]] ?? 0) - c.score)
             }
         }
         return result
