@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The kinds of columnar values a segment stores per document, for filters, facets and sorting.
 public enum ColumnKind: String, Codable, Sendable {
     /// One string per document (region, education); dictionary-coded.
@@ -87,8 +93,10 @@ struct DocValuesWriter {
         begin("\u{0}ids")
         // Ties (an id added twice to one segment, the earlier copy deleted) keep document order, so the
         // last ordinal of an id is its newest document.
+        let keys = ids.map { Array($0.utf8) }
         let order = ids.indices.sorted { a, b in
-            ids[a] == ids[b] ? a < b : ids[a].utf8.lexicographicallyPrecedes(ids[b].utf8)
+            let c = compareBytes(keys[a], keys[b])
+            return c != 0 ? c < 0 : a < b
         }
         dictionary(order.map { ids[$0] })
         var ordOfDoc = [UInt32](repeating: 0, count: ids.count)
@@ -139,7 +147,8 @@ struct DocValuesWriter {
 
         /// The distinct values in UTF-8 order, and each first-seen id's place in that order.
         func sorted() -> (unique: [String], rank: [UInt32]) {
-            let order = values.indices.sorted { values[$0].utf8.lexicographicallyPrecedes(values[$1].utf8) }
+            let keys = values.map { Array($0.utf8) }
+            let order = values.indices.sorted { compareBytes(keys[$0], keys[$1]) < 0 }
             var rank = [UInt32](repeating: 0, count: values.count)
             for (place, id) in order.enumerated() { rank[id] = UInt32(place) }
             return (order.map { values[$0] }, rank)
@@ -379,5 +388,17 @@ public struct ColumnCounter {
             for (o, n) in byOrdinal.enumerated() where n > 0 { totals[dictionary[o], default: 0] += n }
         }
         for (v, n) in byInt { totals[String(v), default: 0] += n }
+    }
+}
+
+/// Orders UTF-8 strings by their bytes (memcmp, then the shorter first): `String.utf8`'s generic
+/// `lexicographicallyPrecedes` was most of the time sorting a segment's ids.
+func compareBytes(_ a: [UInt8], _ b: [UInt8]) -> Int32 {
+    a.withUnsafeBufferPointer { x in
+        b.withUnsafeBufferPointer { y in
+            let n = min(x.count, y.count)
+            let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+            return c != 0 ? c : Int32(x.count < y.count ? -1 : (x.count > y.count ? 1 : 0))
+        }
     }
 }
