@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads RFC 4180 CSV: comma-separated fields, double-quoted fields that may hold commas, quotes (`""`)
 /// and newlines; CRLF or LF line ends.
 ///
@@ -151,22 +157,31 @@ public struct CSVReader {
         while index < bytes.count {
             let b = bytes[index]
             if inQuotes {
-                if b == quote {
-                    if index + 1 == bytes.count && !final { return incomplete() }
-                    endRun(index)
-                    if index + 1 < bytes.count, bytes[index + 1] == quote {
-                        // `""`: the second quote is text.
-                        runStart = index + 1
-                        index += 2
-                        continue
+                if b != quote {
+                    // Jump to the next quote (memchr), counting the line ends passed: quoted fields are the long
+                    // descriptions, and this loop went byte by byte.
+                    let base = bytes.baseAddress!
+                    let end = memchr(base + index, Int32(quote), bytes.count - index)
+                        .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? bytes.count
+                    var from = index
+                    while from < end, let nl = memchr(base + from, Int32(lf), end - from) {
+                        line += 1
+                        from = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
                     }
-                    inQuotes = false
-                    index += 1
-                    runStart = index
+                    index = end
                     continue
                 }
-                if b == lf { line += 1 }
+                if index + 1 == bytes.count && !final { return incomplete() }
+                endRun(index)
+                if index + 1 < bytes.count, bytes[index + 1] == quote {
+                    // `""`: the second quote is text.
+                    runStart = index + 1
+                    index += 2
+                    continue
+                }
+                inQuotes = false
                 index += 1
+                runStart = index
                 continue
             }
             switch b {
