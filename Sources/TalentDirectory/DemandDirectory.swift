@@ -751,18 +751,18 @@ public struct DemandDirectory: Sendable {
     /// cities and provinces give the Chinese ones (`Jiangsu·Suzhou`, `Suzhou, Jiangsu` → `苏州`; `Shanghai` →
     /// `上海`; see ``RegionNames``).
     public static func regionKey(_ raw: String) -> String {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = ValueParsing.trimmed(raw)
         guard !text.isEmpty else { return "" }
         let separators: Set<Character> = ["·", "•", "・", "-", "/", "|", "，", ","]
         var parts = text.split(whereSeparator: { separators.contains($0) })
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if parts.count == 1, let compact = compactRegion(parts[0]) { parts = compact }
         guard let head = parts.first else { return text }
-        let first = trimSuffix(head, ["省", "市", "自治区", "特别行政区", "壮族自治区", "回族自治区", "维吾尔自治区"])
+        let first = trimSuffix(head, ["维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市"])
         // English names become Chinese ones (`Jiangsu·Suzhou` → 苏州), the province choosing among cities of
         // one spelling; unknown names stay as written.
         if provinces.contains(first), parts.count > 1 {
-            let city = trimSuffix(parts[1], ["市", "地区", "自治州"])
+            let city = trimSuffix(parts[1], ["自治州", "地区", "市"])
             if city.isEmpty { return RegionNames.province(first) ?? first }
             return RegionNames.city(city, province: RegionNames.province(first)) ?? city
         }
@@ -789,8 +789,9 @@ public struct DemandDirectory: Sendable {
         return nil
     }
 
+    /// Tries `suffixes` in the order given: list longer ones first.
     private static func trimSuffix(_ text: String, _ suffixes: [String]) -> String {
-        for s in suffixes.sorted(by: { $0.count > $1.count }) where text.hasSuffix(s) && text.count > s.count {
+        for s in suffixes where text.hasSuffix(s) && text.count > s.count {
             return String(text.dropLast(s.count))
         }
         return text

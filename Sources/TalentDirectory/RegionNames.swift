@@ -61,7 +61,11 @@ enum RegionNames {
     /// `region:苏州` finds postings written in English and `region:广东` finds those naming only the city.
     /// Empty when the region names no Chinese city or province this table knows.
     static func searchNames(for raw: String) -> [String] {
-        let key = DemandDirectory.regionKey(raw)
+        searchNames(forKey: DemandDirectory.regionKey(raw))
+    }
+
+    /// ``searchNames(for:)`` given the region's key (``DemandDirectory/regionKey(_:)``) already worked out.
+    static func searchNames(forKey key: String) -> [String] {
         var names: [String] = []
         if let city = cityDetails[key] {
             names = [key] + city.english

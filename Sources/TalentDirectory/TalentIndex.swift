@@ -80,9 +80,9 @@ public enum TalentIndex {
     public static func regionText(_ raw: String) -> RegionText {
         let apart = String(raw.map { "·•・/|".contains($0) ? " " : $0 })
         let latin = apart != raw && raw.unicodeScalars.contains { $0.isASCII && $0.properties.isAlphabetic }
+        let city = DemandDirectory.regionKey(raw)
         return RegionText(region: latin ? [raw, apart] : [raw],
-                          place: RegionNames.searchNames(for: raw).joined(separator: " "),
-                          city: DemandDirectory.regionKey(raw))
+                          place: RegionNames.searchNames(forKey: city).joined(separator: " "), city: city)
     }
 
     /// The record stored for a document.
