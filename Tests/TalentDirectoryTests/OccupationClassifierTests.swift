@@ -44,6 +44,10 @@ struct OccupationClassifierTests {
         ("淘宝运营专员", "4-01-06-01"),
         ("注册护士（三甲医院）", "2-05-08-00"),
         ("高中数学老师", "2-08-02-01"),
+        // A maternity nurse in a family is a 家政服务员 (its tasks name mothers and newborns at home); 保育师
+        // works in nurseries and kindergartens.
+        ("金牌月嫂", "4-10-01-06"),
+        ("幼儿园保育员", "4-10-01-03"),
     ])
     func mapsTitles(title: String, code: String) throws {
         let best = try SharedClassifier.shared.with { try $0.classify(title).first }
