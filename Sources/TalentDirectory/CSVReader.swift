@@ -35,8 +35,17 @@ public struct CSVReader {
     private var line: Int = 1
     /// Streaming: the bytes read so far and not yet consumed, and where more come from.
     private var buffer: [UInt8] = []
-    private var source: (() -> [UInt8]?)?
+    private var source: Source?
     private var sourceDone = false
+
+    private enum Source {
+        case chunks(() -> [UInt8]?)
+        /// Fills the space it is given and returns how many bytes it wrote (0 at the end).
+        case fill((UnsafeMutableRawBufferPointer) -> Int)
+    }
+
+    /// Bytes a fill asks for at least.
+    static let fillSize = 1 << 20
 
     public init(text: String) {
         // Read in place through the string's own UTF-8 storage rather than a copy of it.
@@ -49,7 +58,15 @@ public struct CSVReader {
     /// stays near one chunk plus the longest row, however large the file.
     public init(chunks: @escaping () -> [UInt8]?) {
         text = ""
-        source = chunks
+        source = .chunks(chunks)
+    }
+
+    /// Reads UTF-8 CSV as `fill` writes it into the reader's own buffer (such as `read(2)` from a file):
+    /// `fill` returns how many bytes it wrote, 0 at the end of the input. The buffer is reused from fill to
+    /// fill, so a large file costs no new memory per chunk.
+    public init(fill: @escaping (UnsafeMutableRawBufferPointer) -> Int) {
+        text = ""
+        source = .fill(fill)
     }
 
     /// The next row, or `nil` at the end. Blank lines are skipped.
@@ -63,10 +80,15 @@ public struct CSVReader {
             return nil
         }
         while true {
-            let buffer = self.buffer
             let final = sourceDone
-            let result = buffer.withUnsafeBufferPointer { bytes in
-                Result { () throws(Error) -> Parse in try parse(bytes, final: final) }
+            let result: Result<Parse, Error>
+            do {
+                // A copy for the parse (which changes `self`), released before `refill` so the buffer stays
+                // uniquely referenced and is compacted and refilled in place.
+                let buffer = self.buffer
+                result = buffer.withUnsafeBufferPointer { bytes in
+                    Result { () throws(Error) -> Parse in try parse(bytes, final: final) }
+                }
             }
             switch try result.get() {
             case .row(let row): return row
@@ -82,9 +104,21 @@ public struct CSVReader {
             buffer.removeFirst(index)
             index = 0
         }
-        if let chunk = source?(), !chunk.isEmpty {
-            buffer.append(contentsOf: chunk)
-        } else {
+        switch source {
+        case .chunks(let next):
+            if let chunk = next(), !chunk.isEmpty {
+                buffer.append(contentsOf: chunk)
+            } else {
+                sourceDone = true
+            }
+        case .fill(let fill):
+            let old = buffer.count
+            let space = max(Self.fillSize, old)
+            buffer.append(contentsOf: repeatElement(0, count: space))
+            let n = buffer.withUnsafeMutableBytes { fill(UnsafeMutableRawBufferPointer(rebasing: $0[old...])) }
+            buffer.removeLast(space - max(0, min(n, space)))
+            if n <= 0 { sourceDone = true }
+        case nil:
             sourceDone = true
         }
     }

@@ -230,14 +230,20 @@ public struct RecordReader: Sendable {
         // The chunk may end inside a character: judge it without its last character, whole or cut. (Dropping
         // a fixed three bytes could cut the character before a cut one, and the file was then decoded whole.)
         guard String(validating: first[..<Self.lastCharacterStart(first)], as: UTF8.self) != nil else { return nil }
-        var pending: [UInt8]? = first
-        return CSVReader(chunks: {
-            if let chunk = pending {
-                pending = nil
-                return chunk
+        // The rest is read straight into the reader's buffer: a new array per chunk cost a fresh mapping of
+        // several MB each time (page faults on every chunk of a large file).
+        var pending = first[...]
+        return CSVReader(fill: { space in
+            if !pending.isEmpty {
+                let n = min(pending.count, space.count)
+                space.copyBytes(from: pending.prefix(n))
+                pending = pending.dropFirst(n)
+                return n
             }
-            let data = handle.readData(ofLength: 4 << 20)
-            return data.isEmpty ? nil : [UInt8](data)
+            while true {
+                let n = readFile(handle.fileDescriptor, space.baseAddress, space.count)
+                if n >= 0 || errno != EINTR { return max(n, 0) }
+            }
         })
     }
 
@@ -648,4 +654,13 @@ private struct TSVReader {
         }
         return nil
     }
+}
+
+/// `read(2)`: inside `RecordReader` the name is its own method.
+private func readFile(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.read(fd, buffer, count)
+    #else
+    Darwin.read(fd, buffer, count)
+    #endif
 }

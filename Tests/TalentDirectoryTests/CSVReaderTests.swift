@@ -72,6 +72,23 @@ struct StreamingCSVReaderTests {
             #expect(drain(&reader) == expected, "chunks of \(size)")
         }
     }
+
+    /// The same input written into the reader's buffer a few bytes per fill, as a file is read.
+    @Test(arguments: texts)
+    func filledInputGivesTheSameRowsAsWholeText(_ text: String) {
+        var whole = CSVReader(text: text)
+        let expected = drain(&whole)
+        for size in [1, 2, 3, 7, 64] {
+            var bytes = Array(text.utf8)[...]
+            var reader = CSVReader(fill: { space in
+                let n = min(size, bytes.count, space.count)
+                space.copyBytes(from: bytes.prefix(n))
+                bytes = bytes.dropFirst(n)
+                return n
+            })
+            #expect(drain(&reader) == expected, "fills of \(size)")
+        }
+    }
 }
 
 struct StreamedFileTests {
