@@ -33,14 +33,19 @@ public struct CSVReader {
     private var text: String
     private var index: Int = 0
     private var line: Int = 1
-    /// Streaming: the bytes read so far and not yet consumed, and where more come from.
+    /// Streaming: the buffer, its bytes read so far (`..<end`, from `index` not yet consumed), and where more
+    /// come from. The buffer keeps its size from fill to fill; it grows only for a row longer than it.
     private var buffer: [UInt8] = []
+    private var end = 0
     private var source: Source?
     private var sourceDone = false
+    /// Why the input stopped early (a failed read), reported once as the next row's error.
+    private var readFailure: String?
 
     private enum Source {
         case chunks(() -> [UInt8]?)
-        /// Fills the space it is given and returns how many bytes it wrote (0 at the end).
+        /// Fills the space it is given and returns how many bytes it wrote (0 at the end, -1 when reading
+        /// failed).
         case fill((UnsafeMutableRawBufferPointer) -> Int)
     }
 
@@ -63,7 +68,8 @@ public struct CSVReader {
 
     /// Reads UTF-8 CSV as `fill` writes it into the reader's own buffer (such as `read(2)` from a file):
     /// `fill` returns how many bytes it wrote, 0 at the end of the input. The buffer is reused from fill to
-    /// fill, so a large file costs no new memory per chunk.
+    /// fill, so a large file costs no new memory per chunk. A negative count means reading failed: the rows
+    /// read so far stand, and the next call throws an error saying the rest of the input was not read.
     public init(fill: @escaping (UnsafeMutableRawBufferPointer) -> Int) {
         text = ""
         source = .fill(fill)
@@ -86,41 +92,68 @@ public struct CSVReader {
                 // A copy for the parse (which changes `self`), released before `refill` so the buffer stays
                 // uniquely referenced and is compacted and refilled in place.
                 let buffer = self.buffer
+                let end = self.end
                 result = buffer.withUnsafeBufferPointer { bytes in
-                    Result { () throws(Error) -> Parse in try parse(bytes, final: final) }
+                    Result { () throws(Error) -> Parse in try parse(UnsafeBufferPointer(rebasing: bytes[..<end]), final: final) }
                 }
             }
             switch try result.get() {
             case .row(let row): return row
             case .end: return nil
-            case .incomplete: refill()
+            case .incomplete:
+                refill()
+                if let failure = readFailure {
+                    readFailure = nil
+                    // What was read of the unfinished row is dropped with the rest.
+                    index = 0
+                    end = 0
+                    throw Error(line: line, reason: failure)
+                }
             }
         }
     }
 
-    /// Drops the consumed bytes and appends the next chunk (or notes the end of the input).
+    /// Moves the unconsumed bytes to the front and reads more after them (or notes the end of the input).
     private mutating func refill() {
         if index > 0 {
-            buffer.removeFirst(index)
+            let (from, count) = (index, end - index)
+            buffer.withUnsafeMutableBytes { b in
+                if count > 0 { b.baseAddress!.copyMemory(from: b.baseAddress! + from, byteCount: count) }
+            }
+            end = count
             index = 0
         }
         switch source {
         case .chunks(let next):
-            if let chunk = next(), !chunk.isEmpty {
-                buffer.append(contentsOf: chunk)
+            guard let chunk = next(), !chunk.isEmpty else {
+                sourceDone = true
+                return
+            }
+            reserve(chunk.count)
+            buffer.withUnsafeMutableBytes { b in
+                chunk.withUnsafeBytes { c in (b.baseAddress! + end).copyMemory(from: c.baseAddress!, byteCount: c.count) }
+            }
+            end += chunk.count
+        case .fill(let fill):
+            // Reads are at least half the buffer: a partial row left at the front never makes them small.
+            reserve(max(Self.fillSize - end, (buffer.count + 1) / 2))
+            let n = buffer.withUnsafeMutableBytes { fill(UnsafeMutableRawBufferPointer(rebasing: $0[end...])) }
+            if n > 0 {
+                end += min(n, buffer.count - end)
             } else {
                 sourceDone = true
+                if n < 0 { readFailure = "the file could not be read past this line; the rest of it was not indexed" }
             }
-        case .fill(let fill):
-            let old = buffer.count
-            let space = max(Self.fillSize, old)
-            buffer.append(contentsOf: repeatElement(0, count: space))
-            let n = buffer.withUnsafeMutableBytes { fill(UnsafeMutableRawBufferPointer(rebasing: $0[old...])) }
-            buffer.removeLast(space - max(0, min(n, space)))
-            if n <= 0 { sourceDone = true }
         case nil:
             sourceDone = true
         }
+    }
+
+    /// Makes room for `count` more bytes after `end`.
+    private mutating func reserve(_ count: Int) {
+        let needed = end + count
+        guard needed > buffer.count else { return }
+        buffer.append(contentsOf: repeatElement(0, count: max(needed, 2 * buffer.count) - buffer.count))
     }
 
     private enum Parse {

@@ -242,7 +242,7 @@ public struct RecordReader: Sendable {
             }
             while true {
                 let n = readFile(handle.fileDescriptor, space.baseAddress, space.count)
-                if n >= 0 || errno != EINTR { return max(n, 0) }
+                if n >= 0 || errno != EINTR { return n }
             }
         })
     }

@@ -73,6 +73,21 @@ struct StreamingCSVReaderTests {
         }
     }
 
+    /// A read that fails part-way keeps the rows before it and reports the line where reading stopped.
+    @Test func aFailedReadKeepsEarlierRowsAndSaysWhereItStopped() {
+        var bytes = Array("a,b\n1,2\n3,4\n5,".utf8)[...]
+        var reader = CSVReader(fill: { space in
+            guard !bytes.isEmpty else { return -1 }
+            let n = min(4, bytes.count, space.count)
+            space.copyBytes(from: bytes.prefix(n))
+            bytes = bytes.dropFirst(n)
+            return n
+        })
+        let out = drain(&reader)
+        #expect(out.prefix(3) == ["1:[\"a\", \"b\"]", "2:[\"1\", \"2\"]", "3:[\"3\", \"4\"]"])
+        #expect(out.count == 4 && out[3].hasPrefix("error line 4: the file could not be read"), "\(out)")
+    }
+
     /// The same input written into the reader's buffer a few bytes per fill, as a file is read.
     @Test(arguments: texts)
     func filledInputGivesTheSameRowsAsWholeText(_ text: String) {
