@@ -49,8 +49,8 @@ public struct CSVReader {
         case fill((UnsafeMutableRawBufferPointer) -> Int)
     }
 
-    /// Bytes a fill asks for at least.
-    static let fillSize = 1 << 20
+    /// The buffer's starting size for `fill`: reads ask for about this many bytes.
+    private var fillSize = 1 << 20
 
     public init(text: String) {
         // Read in place through the string's own UTF-8 storage rather than a copy of it.
@@ -73,6 +73,12 @@ public struct CSVReader {
     public init(fill: @escaping (UnsafeMutableRawBufferPointer) -> Int) {
         text = ""
         source = .fill(fill)
+    }
+
+    /// ``init(fill:)`` with a buffer that starts at `bufferSize` bytes (tests make it tiny, so rows outgrow it).
+    init(fill: @escaping (UnsafeMutableRawBufferPointer) -> Int, bufferSize: Int) {
+        self.init(fill: fill)
+        fillSize = max(1, bufferSize)
     }
 
     /// The next row, or `nil` at the end. Blank lines are skipped.
@@ -136,7 +142,7 @@ public struct CSVReader {
             end += chunk.count
         case .fill(let fill):
             // Reads are at least half the buffer: a partial row left at the front never makes them small.
-            reserve(max(Self.fillSize - end, (buffer.count + 1) / 2))
+            reserve(max(fillSize - end, (buffer.count + 1) / 2))
             let n = buffer.withUnsafeMutableBytes { fill(UnsafeMutableRawBufferPointer(rebasing: $0[end...])) }
             if n > 0 {
                 end += min(n, buffer.count - end)

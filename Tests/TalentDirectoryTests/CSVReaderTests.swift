@@ -73,6 +73,30 @@ struct StreamingCSVReaderTests {
         }
     }
 
+    /// Random CSV (quotes, doubled quotes, commas, LF and CRLF inside and between rows, blank lines,
+    /// multi-byte text) read through a buffer of a few bytes, filled a random few bytes at a time, gives the
+    /// rows, line numbers and errors of the whole text: rows outgrow the buffer, and compaction and growth
+    /// happen at every offset.
+    @Test func randomTextsThroughATinyBufferMatchTheWholeText() {
+        var g = SeededRandom(seed: 2026)
+        let pieces = ["a", "焊工", "\"", "\"\"", ",", "\n", "\r\n", "\r", " ", "x,y", "\"q,\nz\"", "€"]
+        for round in 0..<300 {
+            let text = (0..<Int(g.next() % 40)).map { _ in pieces[Int(g.next() % UInt64(pieces.count))] }.joined()
+            var whole = CSVReader(text: text)
+            let expected = drain(&whole)
+            var bytes = Array(text.utf8)[...]
+            let most = Int(g.next() % 5) + 1
+            var sizes = SeededRandom(seed: UInt64(round))
+            var reader = CSVReader(fill: { space in
+                let n = min(Int(sizes.next() % UInt64(most)) + 1, bytes.count, space.count)
+                space.copyBytes(from: bytes.prefix(n))
+                bytes = bytes.dropFirst(n)
+                return n
+            }, bufferSize: Int(g.next() % 8) + 1)
+            #expect(drain(&reader) == expected, "round \(round): \(text.debugDescription)")
+        }
+    }
+
     /// A read that fails part-way keeps the rows before it and reports the line where reading stopped.
     @Test func aFailedReadKeepsEarlierRowsAndSaysWhereItStopped() {
         var bytes = Array("a,b\n1,2\n3,4\n5,".utf8)[...]
