@@ -12,10 +12,13 @@ public struct TermTagger: Sendable {
     /// The keywords column (by schema index) the values go to.
     public let column: Int
     private var singles = TermTable(capacity: 1024)
-    private var singleValues: [[String]] = []
+    /// Values are numbered: a document's tags are collected by number (a stamp per value), not hashed as
+    /// strings per token.
+    private var names: [String] = []
+    private var singleValues: [[Int32]] = []
     /// Words that occur in runs; a run is the ids (+1) of its 2…4 words packed 16 bits each.
     private var runWords = TermTable(capacity: 256)
-    private var runValues: [UInt64: [String]] = [:]
+    private var runValues: [UInt64: [Int32]] = [:]
     /// Per run word id: whether some run ends with it.
     private var runEnds: [Bool] = [false]
 
@@ -25,10 +28,21 @@ public struct TermTagger: Sendable {
     public init(fields: Set<Int>, column: Int, single: [String: [String]], runs: [[String]: [String]]) {
         self.fields = fields
         self.column = column
+        var numberOf: [String: Int32] = [:]
+        var names: [String] = []
+        func numbers(_ values: [String]) -> [Int32] {
+            values.map { v in
+                if let n = numberOf[v] { return n }
+                let n = Int32(names.count)
+                numberOf[v] = n
+                names.append(v)
+                return n
+            }
+        }
         for (term, values) in single.sorted(by: { $0.key < $1.key }) {
             let units = Array(term.utf16)
             let id = units.withUnsafeBufferPointer { singles.intern($0) }
-            if Int(id) == singleValues.count { singleValues.append(values) } else { singleValues[Int(id)] += values }
+            if Int(id) == singleValues.count { singleValues.append(numbers(values)) } else { singleValues[Int(id)] += numbers(values) }
         }
         for (words, values) in runs where (2...4).contains(words.count) {
             var key: UInt64 = 0
@@ -39,20 +53,27 @@ public struct TermTagger: Sendable {
                 last = UInt16(truncatingIfNeeded: id + 1)
                 key = key << 16 | UInt64(last)
             }
-            runValues[key, default: []] += values
+            runValues[key, default: []] += numbers(values)
             if runEnds.count <= Int(last) { runEnds += Array(repeating: false, count: Int(last) + 1 - runEnds.count) }
             runEnds[Int(last)] = true
         }
+        self.names = names
     }
 
-    func values(single units: UnsafeBufferPointer<UInt16>) -> [String]? {
+    /// How many distinct values the tables hold (numbered from 0).
+    var valueCount: Int { names.count }
+
+    /// The value numbered `n`.
+    func name(_ n: Int32) -> String { names[Int(n)] }
+
+    func values(single units: UnsafeBufferPointer<UInt16>) -> [Int32]? {
         singles.lookup(units).map { singleValues[Int($0)] }
     }
 
     /// The number of the single term `units` (for ``values(single:)-(Int32)``), or -1.
     func single(_ units: UnsafeBufferPointer<UInt16>) -> Int32 { singles.lookup(units) ?? -1 }
 
-    func values(single id: Int32) -> [String] { singleValues[Int(id)] }
+    func values(single id: Int32) -> [Int32] { singleValues[Int(id)] }
 
     func runWord(_ units: UnsafeBufferPointer<UInt16>) -> UInt16 {
         runWords.lookup(units).map { UInt16(truncatingIfNeeded: $0 + 1) } ?? 0
@@ -60,14 +81,16 @@ public struct TermTagger: Sendable {
 
     var hasRuns: Bool { !runValues.isEmpty }
     func isRunEnd(_ word: UInt16) -> Bool { Int(word) < runEnds.count && runEnds[Int(word)] }
-    func values(run key: UInt64) -> [String]? { runValues[key] }
+    func values(run key: UInt64) -> [Int32]? { runValues[key] }
 }
 
 /// Collects one document's tags while its tokens stream by.
 struct TagCollector {
     let tagger: TermTagger
     private(set) var values: [String] = []
-    private var seen: Set<String> = []
+    /// Per value number: the document (``generation``) that last added it.
+    private var stamps: [UInt32]
+    private var generation: UInt32 = 1
     /// The last (up to) four words, as run-word ids (0: not a run word), 16 bits each, the newest lowest.
     private var recent: UInt64 = 0
     private var recentCount = 0
@@ -77,7 +100,10 @@ struct TagCollector {
     private var singleOfTerm: [[Int32]] = []
     private var wordOfTerm: [[UInt16]] = []
 
-    init(_ tagger: TermTagger) { self.tagger = tagger }
+    init(_ tagger: TermTagger) {
+        self.tagger = tagger
+        stamps = Array(repeating: 0, count: tagger.valueCount)
+    }
 
     /// Forgets the term numbers (the segment builder they came from was written).
     mutating func forgetTerms() {
@@ -87,7 +113,11 @@ struct TagCollector {
 
     mutating func reset() {
         values.removeAll(keepingCapacity: true)
-        seen.removeAll(keepingCapacity: true)
+        generation &+= 1
+        if generation == 0 {
+            for i in stamps.indices { stamps[i] = 0 }
+            generation = 1
+        }
         boundary()
     }
 
@@ -148,9 +178,12 @@ struct TagCollector {
         }
     }
 
-    private mutating func add(_ found: [String]?) {
+    private mutating func add(_ found: [Int32]?) {
         guard let found else { return }
-        for v in found where seen.insert(v).inserted { values.append(v) }
+        for n in found where stamps[Int(n)] != generation {
+            stamps[Int(n)] = generation
+            values.append(tagger.name(n))
+        }
     }
 }
 
