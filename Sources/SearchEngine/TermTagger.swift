@@ -28,21 +28,12 @@ public struct TermTagger: Sendable {
     public init(fields: Set<Int>, column: Int, single: [String: [String]], runs: [[String]: [String]]) {
         self.fields = fields
         self.column = column
-        var numberOf: [String: Int32] = [:]
-        var names: [String] = []
-        func numbers(_ values: [String]) -> [Int32] {
-            values.map { v in
-                if let n = numberOf[v] { return n }
-                let n = Int32(names.count)
-                numberOf[v] = n
-                names.append(v)
-                return n
-            }
-        }
+        var numbering = Numbering()
         for (term, values) in single.sorted(by: { $0.key < $1.key }) {
             let units = Array(term.utf16)
             let id = units.withUnsafeBufferPointer { singles.intern($0) }
-            if Int(id) == singleValues.count { singleValues.append(numbers(values)) } else { singleValues[Int(id)] += numbers(values) }
+            let numbers = numbering.numbers(values)
+            if Int(id) == singleValues.count { singleValues.append(numbers) } else { singleValues[Int(id)] += numbers }
         }
         for (words, values) in runs where (2...4).contains(words.count) {
             var key: UInt64 = 0
@@ -53,11 +44,27 @@ public struct TermTagger: Sendable {
                 last = UInt16(truncatingIfNeeded: id + 1)
                 key = key << 16 | UInt64(last)
             }
-            runValues[key, default: []] += numbers(values)
+            runValues[key, default: []] += numbering.numbers(values)
             if runEnds.count <= Int(last) { runEnds += Array(repeating: false, count: Int(last) + 1 - runEnds.count) }
             runEnds[Int(last)] = true
         }
-        self.names = names
+        names = numbering.names
+    }
+
+    /// Numbers values in the order first seen.
+    private struct Numbering {
+        var names: [String] = []
+        var numberOf: [String: Int32] = [:]
+
+        mutating func numbers(_ values: [String]) -> [Int32] {
+            values.map { v in
+                if let n = numberOf[v] { return n }
+                let n = Int32(names.count)
+                numberOf[v] = n
+                names.append(v)
+                return n
+            }
+        }
     }
 
     /// How many distinct values the tables hold (numbered from 0).
