@@ -215,9 +215,11 @@ public final class OccupationClassifier {
         guard limit > 0 else { return [] }
         let folded = try session.fold(String(title.prefix(200)))
         let candidates = try rank(OccupationTitle(folded: folded), useEngine: useEngine)
-        let ranked = candidates.sorted { a, b in
+        let before = { (a: (key: Int, value: Candidate), b: (key: Int, value: Candidate)) in
             a.value.score != b.value.score ? a.value.score > b.value.score : a.key < b.key
         }
+        // Indexing asks for the best only: no sort of every candidate.
+        let ranked = limit == 1 ? candidates.min(by: before).map { [$0] } ?? [] : candidates.sorted(by: before)
         return ranked.prefix(limit).map { i, c in
             let o = catalog.occupations[i]
             let form = c.form.map { aliases.forms[$0].parts.map { String(String.UnicodeScalarView($0)) }.joined(separator: "*") }
