@@ -12,6 +12,11 @@ struct OccupationAliases {
         var parts: [[Unicode.Scalar]]
         /// What finding it is worth: a Han character counts 1, a Latin word or number 1.5.
         var weight: Double
+        /// A workplace (`养老院`), not a job: it names the occupation only when no job word follows it.
+        var workplace = false
+        /// A bare role word (``genericWords``: 操作工, 普工 …) or a head of a place (店长, 厂长, 负责人): the
+        /// workplace before it names the field.
+        var generic = false
     }
 
     /// One form found in a segment.
@@ -39,7 +44,7 @@ struct OccupationAliases {
     static let gapWeight = 0.5
 
     /// Adds a name or alias of `occupation`, folded by the analyzer.
-    mutating func add(_ folded: String, occupation: Int) {
+    mutating func add(_ folded: String, occupation: Int, workplace: Bool = false) {
         let parts = folded.split(separator: "*").map { Array(Self.squeeze($0).unicodeScalars) }.filter { !$0.isEmpty }
         guard let first = parts.first else { return }
         // A single Han character says nothing on its own.
@@ -49,8 +54,11 @@ struct OccupationAliases {
         }
         var weight = parts.reduce(0) { $0 + Self.weight(of: $1) }
         // A bare role word (工程师, 助理) says little about the field: a field word found beside it weighs more.
-        if parts.count == 1 && Self.genericWords.contains(folded) { weight *= Self.genericWeight }
-        append(Form(occupation: occupation, parts: parts, weight: weight))
+        let generic = parts.count == 1 && Self.genericWords.contains(folded)
+        if generic { weight *= Self.genericWeight }
+        let headOfPlace = parts.count == 1 && (first.last == "长" || Self.placeHeads.contains(folded))
+        append(Form(occupation: occupation, parts: parts, weight: weight, workplace: workplace, generic: generic || headOfPlace))
+        if workplace { return }
         // A role may be qualified between its field and its head: 电气工程师 also matches 电气销售工程师,
         // 高中教师 matches 高中化学教师.
         if parts.count == 1, let head = Self.heads.first(where: { first.count - $0.count >= 2 && first.suffix($0.count).elementsEqual($0) }) {
@@ -86,6 +94,8 @@ struct OccupationAliases {
                                             "管理员", "文员", "内勤", "设计师", "设计", "客服", "业务员", "销售"]
     /// Generic words that qualify a role inside a gap rather than name another (电机研发工程师 is an 电机工程师).
     static let gapQualifiers: Set<[Unicode.Scalar]> = ["研发", "设计", "开发", "技术员"].map { Array($0.unicodeScalars) }.reduce(into: []) { $0.insert($1) }
+    /// Heads of a place or of its business, besides the words ending in 长 (店长, 厂长, 护士长).
+    static let placeHeads: Set<String> = ["业务", "负责人", "主任", "合伙人", "老板", "店助", "领班"]
     /// What a generic role word's characters count, relative to others.
     static let genericWeight = 0.5
 

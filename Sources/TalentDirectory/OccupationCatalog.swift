@@ -13,6 +13,9 @@ public struct Occupation: Sendable, Equatable {
     public var marks: String
     /// Job-board titles and synonyms written for talent; `*` inside one matches a short gap (`高中*教师`).
     public var aliases: [String]
+    /// Workplaces that name the occupation when nothing else does (`养老院`, `电子厂`), written `@养老院` in
+    /// the TSV: before another job word they only say where the job is (养老院厨师 is a cook).
+    public var workplaces: [String] = []
     /// The official definition, when a classification file was read (it is not shipped).
     public var definition: String = ""
     /// The official main tasks, when a classification file was read (they are not shipped).
@@ -83,7 +86,8 @@ public struct OccupationCatalog: Sendable {
     /// The class with this code, if any.
     public subscript(code: String) -> Occupation? { byCode[code].map { occupations[$0] } }
 
-    /// Parses the bundled TSV: `code level name aliases marks`, `#` comment lines, a header line.
+    /// Parses the bundled TSV: `code level name aliases marks`, `#` comment lines, a header line; an alias
+    /// written `@…` is a workplace.
     static func parseTSV(_ text: String, path: String) throws -> [Occupation] {
         var result: [Occupation] = []
         var lineNumber = 0
@@ -95,8 +99,11 @@ public struct OccupationCatalog: Sendable {
             guard f.count >= 3, let level = Int(f[1]) else {
                 throw OccupationError.malformed(path: path, line: lineNumber, reason: "expected code, level, name, aliases, marks")
             }
-            let aliases = f.count > 3 ? f[3].split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } : []
-            result.append(Occupation(code: f[0], level: level, name: f[2], marks: f.count > 4 ? f[4] : "", aliases: aliases))
+            let forms = f.count > 3 ? f[3].split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } : []
+            var occupation = Occupation(code: f[0], level: level, name: f[2], marks: f.count > 4 ? f[4] : "",
+                                        aliases: forms.filter { !$0.hasPrefix("@") })
+            occupation.workplaces = forms.filter { $0.hasPrefix("@") }.map { String($0.dropFirst()) }.filter { !$0.isEmpty }
+            result.append(occupation)
         }
         return result
     }

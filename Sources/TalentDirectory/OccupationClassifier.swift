@@ -84,6 +84,9 @@ public final class OccupationClassifier {
         package var coverage = 0.3
         /// Multiplies forms found inside brackets.
         package var bracketed = 0.6
+        /// Multiplies a workplace found before a job word (养老院 in 养老院厨师), which the engine's query then
+        /// leaves out too.
+        package var workplace = 0.3
         /// Multiplies forms found in the employer's name, added to what the job title gave.
         package var employer = 0.3
         /// Multiplies forms found in the second and later segments (`行政专员/助理`).
@@ -125,6 +128,7 @@ public final class OccupationClassifier {
             indexOfCode[o.code] = i
             aliases.add(try session.fold(o.name), occupation: i)
             for a in o.aliases { aliases.add(try session.fold(a), occupation: i) }
+            for w in o.workplaces { aliases.add(try session.fold(w), occupation: i, workplace: true) }
         }
         self.aliases = aliases
         self.indexOfCode = indexOfCode
@@ -145,7 +149,7 @@ public final class OccupationClassifier {
                                          threads: 1, purpose: "occupation classifier")
             for o in catalog.occupations {
                 let text = [o.definition, o.tasks].filter { !$0.isEmpty }
-                try writer.add(IndexableDocument(id: o.code, fields: [[o.name], o.aliases.map { $0.replacingOccurrences(of: "*", with: " ") }, text],
+                try writer.add(IndexableDocument(id: o.code, fields: [[o.name], (o.aliases + o.workplaces).map { $0.replacingOccurrences(of: "*", with: " ") }, text],
                                                  stored: [], values: []))
             }
             try writer.finish()
@@ -240,10 +244,24 @@ public final class OccupationClassifier {
         // Forms found in the title: per occupation, the best weighted form, plus coverage by its others.
         let sources = title.segments.enumerated().map { ($1, $0 == 0 ? 1.0 : t.laterSegment) }
             + title.bracketed.map { ($0, t.bracketed) }
-        for (segment, factor) in sources {
+        // The segments as the engine is asked about them: without a workplace that only says where the job is.
+        var engineSegments = title.segments
+        for (s, (segment, factor)) in sources.enumerated() {
             var best: [Int: (score: Double, start: Int, end: Int, form: Int)] = [:]
             var covered: [Int: [Bool]] = [:]
             let matches = aliases.matches(in: segment)
+            // A job word at the head: a workplace before it only says where the job is (养老院厨师 is a cook). Not
+            // a bare role word, which the workplace qualifies (电子厂普工 makes electronics).
+            let jobAtHead = matches.contains {
+                $0.end == segment.count && !aliases.forms[$0.form].workplace && !aliases.forms[$0.form].generic
+            }
+            if jobAtHead && s < engineSegments.count {
+                var keep = [Bool](repeating: true, count: segment.count)
+                for m in matches where aliases.forms[m.form].workplace && m.end < segment.count {
+                    for k in m.start..<m.end { keep[k] = false }
+                }
+                engineSegments[s] = segment.indices.filter { keep[$0] }.map { segment[$0] }
+            }
             // A head word naming a kind (轴承工程师: an engineer) makes the words before it a qualifier: an
             // occupation of another kind found there (轴承制造工) counts less, and none may end inside the head
             // (水泵工 in 水泵工程师).
@@ -251,6 +269,7 @@ public final class OccupationClassifier {
             for m in matches {
                 let form = aliases.forms[m.form]
                 var weight = m.weight
+                if form.workplace && jobAtHead && m.end < segment.count { weight *= t.workplace }
                 if let (h, kinds) = head, m.start < h, m.end < segment.count {
                     if m.end > h { continue }
                     if !kinds.contains(where: { catalog.occupations[form.occupation].code.hasPrefix($0) }) { weight *= t.modifier }
@@ -280,7 +299,8 @@ public final class OccupationClassifier {
         }
         // The engine's candidates.
         var engineScore: [Int: Double] = [:]
-        if useEngine, case let text = title.queryText, !text.isEmpty {
+        if useEngine, case let text = (title.segments.isEmpty ? title.bracketed : engineSegments)
+            .map({ String(String.UnicodeScalarView($0)) }).joined(separator: " "), !text.isEmpty {
             let searcher = try engineSearcher()
             if searcher.options.fieldWeights != t.fieldWeights { searcher.options.fieldWeights = t.fieldWeights }
             let hits = try searcher.search(.text(text), limit: t.candidates).hits

@@ -28,7 +28,7 @@ struct ClassifyBench: ParsableCommand {
     @Option(help: "Write every title with its expected and predicted codes here (TSV).")
     var dump: String?
 
-    @Option(help: "Ranking weights to try: headBonus, modifier, coverage, bracketed, employer, laterSegment, engine, headKind, middleVote, voteWindow, levelPenalty, candidates, and the field weights name, alias, text (e.g. engine=3,headBonus=0).")
+    @Option(help: "Ranking weights to try: headBonus, modifier, workplace, coverage, bracketed, employer, laterSegment, engine, headKind, middleVote, voteWindow, levelPenalty, candidates, and the field weights name, alias, text (e.g. engine=3,headBonus=0).")
     var tune: String?
 
     func run() throws {
@@ -109,6 +109,7 @@ struct ClassifyBench: ParsableCommand {
             case "headKind": tuning.headKind = v
             case "middleVote": tuning.middleVote = v
             case "employer": tuning.employer = v
+            case "workplace": tuning.workplace = v
             case "voteWindow": tuning.voteWindow = v
             case "candidates": tuning.candidates = Int(v)
             case "text": tuning.fieldWeights["text"] = v

@@ -48,6 +48,12 @@ struct OccupationClassifierTests {
         // works in nurseries and kindergartens.
         ("金牌月嫂", "4-10-01-06"),
         ("幼儿园保育员", "4-10-01-03"),
+        // A workplace before a job only says where the job is; before a bare role word or the head of the
+        // place it names the field.
+        ("养老院厨师", "4-03-02-01"),
+        ("电子厂会计", "2-06-03-00"),
+        ("电子厂普工", "6-25-00-00"),
+        ("美容院店长", "4-10-03-01"),
     ])
     func mapsTitles(title: String, code: String) throws {
         let best = try SharedClassifier.shared.with { try $0.classify(title).first }
