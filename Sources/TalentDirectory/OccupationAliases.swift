@@ -14,9 +14,9 @@ struct OccupationAliases {
         var weight: Double
         /// A workplace (`养老院`), not a job: it names the occupation only when no job word follows it.
         var workplace = false
-        /// A bare role word (``genericWords``: 操作工, 普工 …) or a head of a place (店长, 厂长, 负责人): the
-        /// workplace before it names the field.
-        var generic = false
+        /// A bare role word (``genericWords``: 操作工, 普工 …) or a head of a place (店长, 厂长, 负责人): a
+        /// workplace before it names the field (电子厂普工), rather than only where the job is.
+        var takesFieldFromWorkplace = false
     }
 
     /// One form found in a segment.
@@ -57,7 +57,8 @@ struct OccupationAliases {
         let generic = parts.count == 1 && Self.genericWords.contains(folded)
         if generic { weight *= Self.genericWeight }
         let headOfPlace = parts.count == 1 && (first.last == "长" || Self.placeHeads.contains(folded))
-        append(Form(occupation: occupation, parts: parts, weight: weight, workplace: workplace, generic: generic || headOfPlace))
+        append(Form(occupation: occupation, parts: parts, weight: weight, workplace: workplace,
+                    takesFieldFromWorkplace: generic || headOfPlace))
         if workplace { return }
         // A role may be qualified between its field and its head: 电气工程师 also matches 电气销售工程师,
         // 高中教师 matches 高中化学教师.

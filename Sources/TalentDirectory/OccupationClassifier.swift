@@ -253,9 +253,9 @@ public final class OccupationClassifier {
             // A job word at the head: a workplace before it only says where the job is (养老院厨师 is a cook). Not
             // a bare role word, which the workplace qualifies (电子厂普工 makes electronics).
             let jobAtHead = matches.contains {
-                $0.end == segment.count && !aliases.forms[$0.form].workplace && !aliases.forms[$0.form].generic
+                $0.end == segment.count && !aliases.forms[$0.form].workplace && !aliases.forms[$0.form].takesFieldFromWorkplace
             }
-            if jobAtHead && s < engineSegments.count {
+            if useEngine && jobAtHead && s < engineSegments.count {
                 var keep = [Bool](repeating: true, count: segment.count)
                 for m in matches where aliases.forms[m.form].workplace && m.end < segment.count {
                     for k in m.start..<m.end { keep[k] = false }

@@ -17,12 +17,6 @@ struct OccupationTitle {
     /// Segments of the bracketed parts.
     var bracketed: [[Unicode.Scalar]]
 
-    /// All the segments' text joined by spaces (for the engine's query).
-    var queryText: String {
-        let parts = (segments.isEmpty ? bracketed : segments).map { String(String.UnicodeScalarView($0)) }
-        return parts.joined(separator: " ")
-    }
-
     /// Whether the job is qualified as senior (高级, 资深, 首席): 高级销售代表 is a marketing professional.
     var senior: Bool
 
