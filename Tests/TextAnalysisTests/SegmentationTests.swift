@@ -96,6 +96,34 @@ import TestSupport
         #expect(differing.isEmpty, "\(differing.prefix(5))")
     }
 
+    /// Latin words, numbers and ASCII punctuation between Han runs are split without ICU, by the word-break
+    /// rules ICU applies to them: joined by `.`, `,`, `;`, `'` and `_` only in the right company (`3.5`,
+    /// `a.b`, `1,000`, `it's`, `a_1`, but `a.1`, `a..b`), spaces kept together, CR LF one segment, each
+    /// word's kind (number or letters) from its last characters. Random mixes of exactly those classes, and
+    /// of the characters that must still go to ICU (`@`, `:`, `·`, `’`, controls).
+    @Test func latinStretchesBetweenHanRunsSegmentAsICUDoes() throws {
+        let pieces = ["a", "b", "z", "x", "0", "1", "9", ".", ",", ";", "'", "_", " ", "  ", "\r\n", "\n", "\r", "\t", "-", "+",
+                      "/", "#", "(", ")", "\"", "%", "、", "。", "（", "）", "【", "】", "plc", "s7", "1200", "c++", "c#",
+                      ".net", "node.js", "3.5", "1,000", "it's", "a_1", "__", "@", ":", "·", "\u{2019}", "\u{0B}", "é"]
+        let han = ["熟悉", "编程", "数控机床", "焊接", "年"]
+        var random = SeededRandom(seed: 41)
+        var texts: [String] = []
+        for _ in 0..<3000 {
+            var text = han[Int(random.next() % UInt64(han.count))]
+            for _ in 0..<(Int(random.next() % 3) + 1) {
+                for _ in 0..<(Int(random.next() % 6) + 1) { text += pieces[Int(random.next() % UInt64(pieces.count))] }
+                if random.next() % 3 != 0 { text += han[Int(random.next() % UInt64(han.count))] }
+            }
+            texts.append(text)
+        }
+        // Every ordered pair of pieces with a Han run on either side, and the ICU cases from the notes.
+        for p in pieces { for q in pieces { texts.append("数控\(p)\(q)编程") } }
+        texts += ["机床s7机床7s", "年abc123def年3.5年a.b年a:b年a'b年3,5年a  b年a_b年a-b年1;2年a;b年",
+                  "年_年a_年_1年1_年__年1__年_1_年a1_年1a_年._年a_.b年1_,2年a'_年a'年'a年1.a年a.1年"]
+        let differing = try unlikeOneICUPass(texts)
+        #expect(differing.isEmpty, "\(differing.prefix(5))")
+    }
+
     @Test func shippedCorpusAndRandomMixesSegmentAlike() throws {
         let folder = CLI.packageRoot.appendingPathComponent("corpus")
         var texts: [String] = []
