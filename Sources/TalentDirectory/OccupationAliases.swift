@@ -29,8 +29,6 @@ struct OccupationAliases {
     }
 
     private(set) var forms: [Form] = []
-    /// Forms by their (first) part.
-    private var byFirstPart: [[Unicode.Scalar]: [Int]] = [:]
     /// Forms by the hash of their first part, and the hashes of every prefix of a first part: `matches`
     /// extends a candidate one character at a time with a rolling hash, and stops as soon as no first part
     /// starts that way, instead of making and hashing an array per candidate (~34 allocations per title).
@@ -49,7 +47,8 @@ struct OccupationAliases {
         guard let first = parts.first else { return }
         // A single Han character says nothing on its own.
         if parts.count == 1 && first.count < 2 { return }
-        if let existing = byFirstPart[first], existing.contains(where: { forms[$0].occupation == occupation && forms[$0].parts == parts }) {
+        if let existing = byFirstPartHash[Self.hash(first)],
+           existing.contains(where: { forms[$0].occupation == occupation && forms[$0].parts == parts }) {
             return
         }
         var weight = parts.reduce(0) { $0 + Self.weight(of: $1) }
@@ -72,7 +71,6 @@ struct OccupationAliases {
 
     private mutating func append(_ form: Form) {
         forms.append(form)
-        byFirstPart[form.parts[0], default: []].append(forms.count - 1)
         var h = Self.hashSeed
         for c in form.parts[0] {
             h = Self.extend(h, c)
@@ -83,6 +81,10 @@ struct OccupationAliases {
     }
 
     private static let hashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    private static func hash(_ scalars: [Unicode.Scalar]) -> UInt64 {
+        scalars.reduce(hashSeed, extend)
+    }
 
     @inline(__always)
     private static func extend(_ h: UInt64, _ c: Unicode.Scalar) -> UInt64 {
