@@ -131,24 +131,89 @@ struct DocValuesWriter {
         for v in ids { for id in v { body.u32(rank[Int(id)]) } }
     }
 
-    /// Numbers a column's distinct values in the order first seen, hashing each value once (String hashing
-    /// normalises Chinese text and was most of a keyword column's time), then ranks them in UTF-8 order.
+    /// Numbers a column's distinct values in the order first seen, then ranks them in UTF-8 order.
+    ///
+    /// Keyed by UTF-8 bytes in a table of its own: `String` hashing checks normalization first, which for
+    /// Chinese text made a `[String: UInt32]` most of a keyword column's time.
     private struct Interner {
-        private var idOf: [String: UInt32] = [:]
         private var values: [String] = []
+        private var hashes: [UInt64] = []
+        private var keyStarts: [Int] = []
+        private var keys: [UInt8] = []
+        /// Per slot: value number + 1 (0: empty).
+        private var slots = [UInt32](repeating: 0, count: 256)
 
         mutating func id(_ value: String) -> UInt32 {
-            if let id = idOf[value] { return id }
-            let id = UInt32(values.count)
-            idOf[value] = id
-            values.append(value)
-            return id
+            var utf8 = value
+            return utf8.withUTF8 { bytes in
+                let hash = Self.hash(bytes)
+                var mask = slots.count - 1
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while true {
+                    let s = Int(slots[slot])
+                    if s == 0 { break }
+                    if hashes[s - 1] == hash && equals(s - 1, bytes) { return UInt32(s - 1) }
+                    slot = (slot + 1) & mask
+                }
+                let id = UInt32(values.count)
+                values.append(value)
+                hashes.append(hash)
+                keyStarts.append(keys.count)
+                keys.append(contentsOf: bytes)
+                if 2 * values.count > slots.count {
+                    slots = [UInt32](repeating: 0, count: 2 * slots.count)
+                    mask = slots.count - 1
+                    for (i, h) in hashes.enumerated() {
+                        var t = Int(truncatingIfNeeded: h) & mask
+                        while slots[t] != 0 { t = (t + 1) & mask }
+                        slots[t] = UInt32(i + 1)
+                    }
+                } else {
+                    slots[slot] = id + 1
+                }
+                return id
+            }
+        }
+
+        private func equals(_ id: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            let start = keyStarts[id]
+            let end = id + 1 < keyStarts.count ? keyStarts[id + 1] : keys.count
+            guard end - start == bytes.count else { return false }
+            return bytes.isEmpty || keys.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0 }
+        }
+
+        private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+            guard let base = bytes.baseAddress else { return h }
+            let raw = UnsafeRawPointer(base)
+            var i = 0
+            while i + 8 <= bytes.count {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                h ^= h >> 32
+                i += 8
+            }
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < bytes.count {
+                tail |= UInt64(bytes[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+            return h ^ (h >> 29)
         }
 
         /// The distinct values in UTF-8 order, and each first-seen id's place in that order.
         func sorted() -> (unique: [String], rank: [UInt32]) {
-            let keys = values.map { Array($0.utf8) }
-            let order = values.indices.sorted { compareBytes(keys[$0], keys[$1]) < 0 }
+            let order = keys.withUnsafeBufferPointer { k in
+                values.indices.sorted { a, b in
+                    let a0 = keyStarts[a], a1 = a + 1 < keyStarts.count ? keyStarts[a + 1] : k.count
+                    let b0 = keyStarts[b], b1 = b + 1 < keyStarts.count ? keyStarts[b + 1] : k.count
+                    let n = min(a1 - a0, b1 - b0)
+                    let c = n == 0 ? 0 : memcmp(k.baseAddress! + a0, k.baseAddress! + b0, n)
+                    return c != 0 ? c < 0 : (a1 - a0) < (b1 - b0)
+                }
+            }
             var rank = [UInt32](repeating: 0, count: values.count)
             for (place, id) in order.enumerated() { rank[id] = UInt32(place) }
             return (order.map { values[$0] }, rank)

@@ -42,6 +42,37 @@ func postings(_ r: SegmentReader, _ field: Int, _ term: String) throws -> [(UInt
 }
 
 struct SegmentTests {
+    /// Keyword columns number their values through a table keyed by UTF-8 bytes: thousands of values that
+    /// share prefixes, differ by a byte, repeat, or are empty must each come back for their own document.
+    @Test func keywordColumnsKeepEveryDistinctValue() throws {
+        try TemporaryDirectory.with { dir in
+            let builder = SegmentBuilder(schema: testSchema)
+            var rng = SeededRandom(seed: 17)
+            let stems = ["", "a", "ab", "abc", "广东", "广东·深圳", "深圳", "αβ", "plc", "plc ", "PLC"]
+            var expected: [(String?, [String])] = []
+            for i in 0..<3000 {
+                let region: String? = i % 11 == 0 ? nil : stems[Int(rng.next() % UInt64(stems.count))] + String(rng.next() % 700)
+                let skills = (0..<Int(rng.next() % 4)).map { _ in stems[Int(rng.next() % UInt64(stems.count))] + String(rng.next() % 300) }
+                builder.finishDocument(id: "d\(i)", stored: [], values: [.keyword(region), .keywords(skills), .int(nil)])
+                expected.append((region, skills))
+            }
+            let info = try builder.write(to: dir, name: "seg-1")
+            let r = try SegmentReader(directory: dir, info: info, schema: testSchema)
+            for (doc, (region, skills)) in expected.enumerated() {
+                #expect(r.column("region")?.strings(doc) == (region.map { [$0] } ?? []))
+                #expect(r.column("skills")?.strings(doc).sorted() == skills.sorted())
+            }
+            // Each distinct value once, in strictly increasing UTF-8 order (what `ordinal(of:)` searches).
+            for (name, values) in [("region", Set(expected.compactMap(\.0))), ("skills", Set(expected.flatMap(\.1)))] {
+                let dictionary = try #require(r.column(name)?.dictionary)
+                #expect(dictionary.count == values.count)
+                let words = (0..<dictionary.count).map { dictionary[$0] }
+                #expect(zip(words, words.dropFirst()).allSatisfy { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+                #expect(Set(words) == values)
+            }
+        }
+    }
+
     @Test func writesAndReadsPostingsPositionsStoredAndColumns() throws {
         try TemporaryDirectory.with { dir in
             let builder = SegmentBuilder(schema: testSchema)
