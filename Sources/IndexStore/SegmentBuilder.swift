@@ -143,20 +143,23 @@ public final class SegmentBuilder {
             for (term, t) in Self.sortedTerms(f) {
                 let docBytes = f.docBytes(t)
                 let posBytes = f.positionBytes(t)
-                let decoded = Result { () throws(IndexError) in
-                    var d = ByteReader(docBytes, file: "memory")
-                    var p = ByteReader(posBytes, file: "memory")
-                    var doc: Int64 = -1
-                    while !d.isAtEnd {
-                        doc += Int64(try d.vint())
-                        let freq = UInt32(try d.vint())
-                        let start = p.offset
-                        for _ in 0..<freq { _ = try p.vint() }
-                        encoder.add(doc: UInt32(doc), freq: freq, norm: UInt32(fieldNorms[Int(doc)]),
-                                    encodedPositions: UnsafeRawBufferPointer(rebasing: posBytes[start..<p.offset]))
+                // The streams were written by this builder; a position stream that ends early is still an
+                // error, not a read past its end.
+                var d = 0, p = 0
+                var doc: Int64 = -1
+                while d < docBytes.count {
+                    doc += Int64(Self.vint(docBytes, &d))
+                    let freq = UInt32(truncatingIfNeeded: Self.vint(docBytes, &d))
+                    let start = p
+                    var left = freq
+                    while left > 0 && p < posBytes.count {
+                        if posBytes[p] < 0x80 { left -= 1 }
+                        p += 1
                     }
+                    guard left == 0 else { throw .corrupt(file: "memory", reason: "positions end before their frequency") }
+                    encoder.add(doc: UInt32(doc), freq: freq, norm: UInt32(fieldNorms[Int(doc)]),
+                                encodedPositions: UnsafeRawBufferPointer(rebasing: posBytes[start..<p]))
                 }
-                try decoded.get()
                 try output.addTerm(term, &encoder)
             }
             output.endField()
@@ -174,10 +177,34 @@ public final class SegmentBuilder {
         return try output.finish(stored: &stored, values: &values, deletions: deleted)
     }
 
+    /// A vint of an in-memory stream the builder wrote (complete by construction).
+    @inline(__always)
+    private static func vint(_ bytes: UnsafeRawBufferPointer, _ at: inout Int) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while at < bytes.count {
+            let b = bytes[at]
+            at += 1
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { break }
+            shift += 7
+        }
+        return result
+    }
+
     /// The terms of a field as UTF-8, in ascending byte order, with their numbers.
     private static func sortedTerms(_ f: FieldPostingsWriter) -> [([UInt8], Int)] {
-        (0..<f.count).map { (Array(String(decoding: f.text($0), as: UTF16.self).utf8), $0) }
-            .sorted { $0.0.lexicographicallyPrecedes($1.0) }
+        var terms: [([UInt8], Int)] = []
+        terms.reserveCapacity(f.count)
+        for t in 0..<f.count {
+            let units = f.text(t)
+            var utf8: [UInt8] = []
+            utf8.reserveCapacity(3 * units.count)
+            _ = transcode(units.makeIterator(), from: UTF16.self, to: UTF8.self, stoppingOnError: false) { utf8.append($0) }
+            terms.append((utf8, t))
+        }
+        terms.sort { compareBytes($0.0, $1.0) < 0 }
+        return terms
     }
 }
 
