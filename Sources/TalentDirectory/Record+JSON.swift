@@ -19,10 +19,27 @@ extension Record {
             out.append(UInt8(ascii: "\""))
             var s = s
             s.withUTF8 { bytes in
-                // Copy runs of plain bytes at once; escape only quotes, backslashes and controls.
+                // Copy runs of plain bytes at once; escape only quotes, backslashes and controls. Eight bytes
+                // are checked at a time: descriptions are long and seldom need an escape.
                 var runStart = 0
-                for (i, b) in bytes.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                var i = 0
+                let raw = UnsafeRawPointer(bytes.baseAddress)
+                while i < bytes.count {
+                    if let raw, i + 8 <= bytes.count {
+                        let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                        let quote = x ^ (ones &* 0x22), backslash = x ^ (ones &* 0x5C)
+                        let flagged = ((x &- ones &* 0x20) & ~x) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                        if flagged & highs == 0 {
+                            i += 8
+                            continue
+                        }
+                    }
+                    let b = bytes[i]
+                    i += 1
+                    guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+                    let at = i - 1
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<at]))
                     switch b {
                     case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
                     case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
@@ -35,7 +52,7 @@ extension Record {
                         out.append(hex[Int(b >> 4)])
                         out.append(hex[Int(b & 15)])
                     }
-                    runStart = i + 1
+                    runStart = at + 1
                 }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
             }

@@ -5,6 +5,22 @@ import TextAnalysis
 @testable import TalentDirectory
 
 struct RecordReaderTests {
+    /// Stored records are written as JSON by hand, eight bytes checked at a time: every character that needs
+    /// an escape, at every offset from an eight-byte boundary, beside Chinese and plain text, must come
+    /// back as it went in.
+    @Test func storedRecordJSONRoundTripsEveryEscape() throws {
+        let specials = ["\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}", "/", "数控", "é", "😀"]
+        for special in specials {
+            for offset in 0..<17 {
+                var record = Record(id: "id-\(special)-\(offset)")
+                record.title = String(repeating: "a", count: offset) + special + "车工"
+                record.description = String(repeating: "熟", count: offset) + special + String(repeating: "x", count: 17 - offset) + special
+                record.skills = [special, "PLC" + special]
+                #expect(try TalentIndex.record(from: record.jsonBytes()) == record)
+            }
+        }
+    }
+
     struct Output {
         var records: [Record] = []
         var issues: [RecordIssue] = []
