@@ -230,11 +230,15 @@ private final class Worker: @unchecked Sendable {
     }
 
     private func analyse(_ doc: IndexableDocument) throws {
-        tags?.reset()
+        // The collector is taken out of its property for the document and put back after: mutated through
+        // the optional property, it was copied (and its tables retained and released) per token.
+        var collector = tags.take()
+        defer { tags = collector }
+        collector?.reset()
         let batch = self.batch
         for (field, values) in doc.fields.enumerated() where field < schema.textFields.count {
             var base = 0
-            let tagged = tags?.tagger.fields.contains(field) ?? false
+            let tagged = collector?.tagger.fields.contains(field) ?? false
             for text in values where !text.isEmpty {
                 var last = -1
                 batch.removeAll()
@@ -244,12 +248,12 @@ private final class Worker: @unchecked Sendable {
                 }
                 builder.addTokens(field: field, units: batch.units, ends: batch.ends, positions: batch.positions,
                                   count: batch.count, terms: batch.terms)
-                if tagged {
-                    tags!.boundary()
+                if tagged, var c = collector.take() {
+                    c.boundary()
                     for i in 0..<batch.count {
-                        tags!.observe(batch.tokenUnits(i), length: Int(batch.lengths[i]), field: field,
-                                      term: batch.terms[i])
+                        c.observe(batch.tokenUnits(i), length: Int(batch.lengths[i]), field: field, term: batch.terms[i])
                     }
+                    collector = c
                 }
                 base += last + 1 + IndexWriter.valueGap
             }
@@ -260,7 +264,7 @@ private final class Worker: @unchecked Sendable {
         // every stored list held that capacity until the flush (74 MB of 228 MB at the heap's peak).
         // `Array(tags.values[...])` is no copy (a slice over a whole array converts to it without one):
         // `map` makes new storage of the list's size.
-        if let tags { values[tags.tagger.column] = .keywords(tags.values.map { $0 }) }
+        if let collector { values[collector.tagger.column] = .keywords(collector.values.map { $0 }) }
         builder.finishDocument(id: doc.id, stored: doc.stored, values: values)
     }
 

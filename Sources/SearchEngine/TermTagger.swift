@@ -6,21 +6,25 @@ import TextAnalysis
 /// skill ids from their title, description and skill tags, at no extra analysis cost.
 ///
 /// Lookups run on the analyzer's UTF-16 term units, with no `String` per token.
-public struct TermTagger: Sendable {
+public final class TermTagger: Sendable {
     /// Text fields whose tokens are looked at.
     public let fields: Set<Int>
     /// The keywords column (by schema index) the values go to.
     public let column: Int
-    private var singles = TermTable(capacity: 1024)
+    private let singles: TermTable
     /// Values are numbered: a document's tags are collected by number (a stamp per value), not hashed as
     /// strings per token.
-    private var names: [String] = []
-    private var singleValues: [[Int32]] = []
+    private let names: [String]
+    /// The value numbers of every single term and run, one list after another: list `i` is
+    /// `valueList[listStarts[i]..<listStarts[i + 1]]`. Single term `t` has list `t`; a run has the list
+    /// `runLists` names. (An array per list cost a retain and release per token.)
+    private let valueList: [Int32]
+    private let listStarts: [Int32]
     /// Words that occur in runs; a run is the ids (+1) of its 2…4 words packed 16 bits each.
-    private var runWords = TermTable(capacity: 256)
-    private var runValues: [UInt64: [Int32]] = [:]
+    private let runWords: TermTable
+    private let runLists: [UInt64: Int32]
     /// Per run word id: whether some run ends with it.
-    private var runEnds: [Bool] = [false]
+    private let runEnds: [Bool]
 
     /// - Parameters:
     ///   - single: term → values, for single tokens (lexicon terms, words, compounds).
@@ -29,12 +33,17 @@ public struct TermTagger: Sendable {
         self.fields = fields
         self.column = column
         var numbering = Numbering()
+        var singles = TermTable(capacity: 1024)
+        var singleValues: [[Int32]] = []
         for (term, values) in single.sorted(by: { $0.key < $1.key }) {
             let units = Array(term.utf16)
             let id = units.withUnsafeBufferPointer { singles.intern($0) }
             let numbers = numbering.numbers(values)
             if Int(id) == singleValues.count { singleValues.append(numbers) } else { singleValues[Int(id)] += numbers }
         }
+        var runWords = TermTable(capacity: 256)
+        var runValues: [UInt64: [Int32]] = [:]
+        var runEnds: [Bool] = [false]
         for (words, values) in runs where (2...4).contains(words.count) {
             var key: UInt64 = 0
             var last: UInt16 = 0
@@ -48,6 +57,24 @@ public struct TermTagger: Sendable {
             if runEnds.count <= Int(last) { runEnds += Array(repeating: false, count: Int(last) + 1 - runEnds.count) }
             runEnds[Int(last)] = true
         }
+        var valueList: [Int32] = []
+        var listStarts: [Int32] = [0]
+        for values in singleValues {
+            valueList += values
+            listStarts.append(Int32(valueList.count))
+        }
+        var runLists: [UInt64: Int32] = [:]
+        for (key, values) in runValues {
+            runLists[key] = Int32(listStarts.count - 1)
+            valueList += values
+            listStarts.append(Int32(valueList.count))
+        }
+        self.singles = singles
+        self.runWords = runWords
+        self.runEnds = runEnds
+        self.runLists = runLists
+        self.valueList = valueList
+        self.listStarts = listStarts
         names = numbering.names
     }
 
@@ -73,22 +100,26 @@ public struct TermTagger: Sendable {
     /// The value numbered `n`.
     func name(_ n: Int32) -> String { names[Int(n)] }
 
-    func values(single units: UnsafeBufferPointer<UInt16>) -> [Int32]? {
-        singles.lookup(units).map { singleValues[Int($0)] }
-    }
-
-    /// The number of the single term `units` (for ``values(single:)-(Int32)``), or -1.
+    /// The number of the single term `units` (its value list), or -1.
     func single(_ units: UnsafeBufferPointer<UInt16>) -> Int32 { singles.lookup(units) ?? -1 }
 
-    func values(single id: Int32) -> [Int32] { singleValues[Int(id)] }
+    /// Calls `body` with each value number of list `list` (a single term's number, or a run's list).
+    @inline(__always)
+    func forEachValue(list: Int32, _ body: (Int32) -> Void) {
+        let start = Int(listStarts[Int(list)]), end = Int(listStarts[Int(list) + 1])
+        valueList.withUnsafeBufferPointer { v in
+            for i in start..<end { body(v[i]) }
+        }
+    }
 
     func runWord(_ units: UnsafeBufferPointer<UInt16>) -> UInt16 {
         runWords.lookup(units).map { UInt16(truncatingIfNeeded: $0 + 1) } ?? 0
     }
 
-    var hasRuns: Bool { !runValues.isEmpty }
+    var hasRuns: Bool { !runLists.isEmpty }
     func isRunEnd(_ word: UInt16) -> Bool { Int(word) < runEnds.count && runEnds[Int(word)] }
-    func values(run key: UInt64) -> [Int32]? { runValues[key] }
+    /// The value list of a run of words, or -1.
+    func runList(_ key: UInt64) -> Int32 { runLists[key] ?? -1 }
 }
 
 /// Collects one document's tags while its tokens stream by.
@@ -135,7 +166,7 @@ struct TagCollector {
     }
 
     mutating func observe(_ token: TokenView) {
-        add(tagger.values(single: token.units))
+        add(list: tagger.single(token.units))
         // A compound is followed by its words, which carry the runs.
         guard token.length == 1, tagger.hasRuns else { return }
         observeWord(tagger.runWord(token.units))
@@ -165,7 +196,7 @@ struct TagCollector {
             singleOfTerm[field][t] = single
             wordOfTerm[field][t] = tagger.hasRuns ? tagger.runWord(units) : 0
         }
-        if single > 0 { add(tagger.values(single: single - 1)) }
+        if single > 0 { add(list: single - 1) }
         guard length == 1, tagger.hasRuns else { return }
         observeWord(wordOfTerm[field][t])
     }
@@ -181,15 +212,17 @@ struct TagCollector {
             let earlier = recent >> shift & 0xFFFF
             guard earlier != 0 else { break }
             key |= earlier << shift
-            add(tagger.values(run: key))
+            add(list: tagger.runList(key))
         }
     }
 
-    private mutating func add(_ found: [Int32]?) {
-        guard let found else { return }
-        for n in found where stamps[Int(n)] != generation {
-            stamps[Int(n)] = generation
-            values.append(tagger.name(n))
+    private mutating func add(list: Int32) {
+        guard list >= 0 else { return }
+        tagger.forEachValue(list: list) { n in
+            if stamps[Int(n)] != generation {
+                stamps[Int(n)] = generation
+                values.append(tagger.name(n))
+            }
         }
     }
 }
