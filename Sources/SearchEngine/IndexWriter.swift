@@ -128,6 +128,8 @@ private final class Worker: @unchecked Sendable {
     private let namePrefix: String
     private let condition = NSCondition()
     private var queue: [[IndexableDocument]] = []
+    /// Batches analysed, to be released by the thread that queued them (at its next ``enqueue(_:)``).
+    private var spent: [[IndexableDocument]] = []
     private var closed = false
     private var done = false
     private var thread: Thread?
@@ -165,11 +167,17 @@ private final class Worker: @unchecked Sendable {
     }
 
     func enqueue(_ batch: [IndexableDocument]) throws {
+        var spent: [[IndexableDocument]] = []
         condition.lock()
-        defer { condition.unlock() }
+        defer {
+            condition.unlock()
+            // Released here, on the caller's thread, after the lock.
+            spent.removeAll()
+        }
         while queue.count >= queueLimit && error == nil { condition.wait() }
         if let error { throw error }
         queue.append(batch)
+        swap(&spent, &self.spent)
         condition.broadcast()
     }
 
@@ -201,6 +209,9 @@ private final class Worker: @unchecked Sendable {
                 for doc in batch { try analyse(doc) }
                 condition.lock()
                 analysed += batch.count
+                // The documents' strings and arrays were allocated by the thread that queued them; freed
+                // here, each free would take that thread's allocator lock from under it. They go back to it.
+                spent.append(batch)
                 condition.unlock()
                 if builder.approximateBytes >= budget { try flush() }
             } catch {
