@@ -458,6 +458,14 @@ public struct ColumnCounter {
 
 /// Orders UTF-8 strings by their bytes (memcmp, then the shorter first): `String.utf8`'s generic
 /// `lexicographicallyPrecedes` was most of the time sorting a segment's ids.
+/// Byte order of two buffers, as `memcmp` then length: negative, zero or positive.
+@inline(__always)
+func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+    let n = min(a.count, b.count)
+    let c = n == 0 ? 0 : Int(memcmp(a.baseAddress!, b.baseAddress!, n))
+    return c != 0 ? c : a.count - b.count
+}
+
 func compareBytes(_ a: [UInt8], _ b: [UInt8]) -> Int32 {
     a.withUnsafeBufferPointer { x in
         b.withUnsafeBufferPointer { y in

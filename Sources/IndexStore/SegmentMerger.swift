@@ -156,16 +156,6 @@ public enum SegmentMerger {
         return c != 0 ? c < 0 : sa < sb
     }
 
-    @inline(__always)
-    private static func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
-        let n = min(a.count, b.count)
-        if n > 0 {
-            let c = memcmp(a.baseAddress!, b.baseAddress!, n)
-            if c != 0 { return Int(c) }
-        }
-        return a.count - b.count
-    }
-
     // MARK: - Stored documents
 
     private static func copyStored(_ r: SegmentReader, docMap: [Int32], into stored: inout StoredFieldsWriter,
@@ -327,7 +317,7 @@ public enum SegmentMerger {
 
 /// A binary min-heap of segment numbers under an order given at each call (the segments' current keys live
 /// with the caller).
-private struct SegmentHeap {
+struct SegmentHeap {
     private var items: [Int] = []
 
     var top: Int? { items.first }

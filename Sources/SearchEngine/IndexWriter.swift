@@ -20,16 +20,19 @@ public struct IndexableDocument: Sendable {
 
 /// Analyses documents on several threads and writes them as segments of an index, committed at once.
 ///
-/// Each document goes to the worker chosen by a hash of its id, so every version of an id passes through
-/// one worker in order, and the newest wins without global bookkeeping. A worker flushes its segment when
-/// its share of the RAM budget is used, so memory stays flat however large the corpus.
+/// Batches of documents go to whichever worker has the fewest waiting, so a thread that gets less of a
+/// core (the reading thread shares one with a worker) does not hold the other back. Versions of an id that
+/// different workers indexed are settled at ``finish()``: the one read last stays. A worker flushes its
+/// segment when its share of the RAM budget is used, so memory stays flat however large the corpus.
 public final class IndexWriter: @unchecked Sendable {
     public let transaction: IndexTransaction
     public let schema: Schema
     private let analyzer: Analyzer
     private let workers: [Worker]
     private let batchSize = 64
-    private var pending: [[IndexableDocument]]
+    private var pending: [IndexableDocument] = []
+    /// The reading-order number of the next document added.
+    private var sequence: UInt32 = 0
     private var finished = false
 
     /// Gap between the values of a multi-valued field, so a phrase does not match across two values.
@@ -50,7 +53,6 @@ public final class IndexWriter: @unchecked Sendable {
         self.schema = schema
         self.analyzer = analyzer
         let n = max(1, threads)
-        pending = Array(repeating: [], count: n)
         var workers: [Worker] = []
         // Names unique without shared state: a generation is committed at most once, and the files of a
         // generation that failed are removed before it is tried again.
@@ -67,40 +69,56 @@ public final class IndexWriter: @unchecked Sendable {
     /// Queues a document for analysis. Blocks while the workers are behind, to bound memory.
     public func add(_ document: IndexableDocument) throws {
         precondition(!finished, "add after finish")
-        var hasher = FNV1a()
-        for b in document.id.utf8 { hasher.add(b) }
-        let w = Int(hasher.value % UInt64(workers.count))
-        pending[w].append(document)
-        if pending[w].count >= batchSize {
-            try workers[w].enqueue(pending[w])
-            pending[w] = []
+        pending.append(document)
+        if pending.count >= batchSize { try dispatch() }
+    }
+
+    /// Hands the pending batch to the worker with the fewest batches waiting (blocking while even that one
+    /// is full). A worker's batches arrive in reading order, so within a worker a later version of an id
+    /// is always the newer.
+    private func dispatch() throws {
+        guard !pending.isEmpty else { return }
+        var target = 0
+        if workers.count > 1 {
+            var fewest = Int.max
+            for (i, w) in workers.enumerated() {
+                let n = w.waiting
+                if n < fewest { (target, fewest) = (i, n) }
+            }
         }
+        let first = sequence
+        sequence &+= UInt32(pending.count)
+        try workers[target].enqueue(pending, first: first)
+        pending = []
     }
 
     /// Flushes every worker, adds their segments to the transaction (superseding older documents with the
-    /// same ids) and returns how many older documents were replaced. Call ``IndexTransaction/commit()``
+    /// same ids, from the last commit or read earlier in this build) and returns how many older documents
+    /// were replaced. Call ``IndexTransaction/commit()``
     /// on ``transaction`` afterwards.
     @discardableResult
     public func finish() throws -> Int {
         precondition(!finished, "finish once")
         finished = true
-        for (i, w) in workers.enumerated() {
-            if !pending[i].isEmpty { try w.enqueue(pending[i]) }
-            w.close()
-        }
-        var replaced = 0
+        try dispatch()
+        for w in workers { w.close() }
         var firstError: (any Error)?
         for w in workers {
             w.join()
             if let e = w.error, firstError == nil { firstError = e }
         }
         if let firstError { throw firstError }
-        // Documents went to workers by a hash of their ids, so a worker's segments share no id with another
-        // worker's: each is checked against the last commit and its own worker's earlier segments only.
-        for (i, w) in workers.enumerated() {
-            let others = Set(workers.indices.filter { $0 != i }.flatMap { workers[$0].segments.map(\.name) })
-            for info in w.segments { replaced += try transaction.addSegment(info, skipping: others) }
+        // Each new segment replaces the last commit's documents with its ids; among the new segments, an id
+        // indexed more than once keeps the version read last.
+        let fresh = workers.flatMap { w in zip(w.segments, w.sequences).map { (info: $0, sequences: $1) } }
+        let names = Set(fresh.map(\.info.name))
+        var replaced = 0
+        for segment in fresh {
+            replaced += try transaction.addSegment(segment.info, skipping: names)
+            // Versions superseded inside the segment were deleted as it was written.
+            replaced += transaction.reader(for: segment.info.name)?.deletions?.count ?? 0
         }
+        replaced += transaction.supersede(within: fresh.map { (name: $0.info.name, sequences: $0.sequences) })
         return replaced
     }
 
@@ -127,7 +145,7 @@ private final class Worker: @unchecked Sendable {
     private let directory: String
     private let namePrefix: String
     private let condition = NSCondition()
-    private var queue: [[IndexableDocument]] = []
+    private var queue: [(documents: [IndexableDocument], first: UInt32)] = []
     /// Batches analysed, to be released by the thread that queued them (at its next ``enqueue(_:)``).
     private var spent: [[IndexableDocument]] = []
     private var closed = false
@@ -135,6 +153,10 @@ private final class Worker: @unchecked Sendable {
     private var thread: Thread?
     private var builder: SegmentBuilder
     private(set) var segments: [SegmentInfo] = []
+    /// Per segment written, each document's place in the reading order.
+    private(set) var sequences: [[UInt32]] = []
+    /// The same for the segment being built.
+    private var building: [UInt32] = []
     private(set) var error: (any Error)?
     private var analysed = 0
     private let queueLimit = 8
@@ -166,7 +188,15 @@ private final class Worker: @unchecked Sendable {
         t.start()
     }
 
-    func enqueue(_ batch: [IndexableDocument]) throws {
+    /// Batches queued and not yet taken.
+    var waiting: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queue.count
+    }
+
+    /// Queues `batch`, whose first document was read `first`-th (the others follow in order).
+    func enqueue(_ batch: [IndexableDocument], first: UInt32) throws {
         var spent: [[IndexableDocument]] = []
         condition.lock()
         defer {
@@ -176,7 +206,7 @@ private final class Worker: @unchecked Sendable {
         }
         while queue.count >= queueLimit && error == nil { condition.wait() }
         if let error { throw error }
-        queue.append(batch)
+        queue.append((batch, first))
         swap(&spent, &self.spent)
         condition.broadcast()
     }
@@ -202,11 +232,14 @@ private final class Worker: @unchecked Sendable {
                 condition.unlock()
                 break
             }
-            let batch = queue.removeFirst()
+            let (batch, first) = queue.removeFirst()
             condition.broadcast()
             condition.unlock()
             do {
-                for doc in batch { try analyse(doc) }
+                for (i, doc) in batch.enumerated() {
+                    try analyse(doc)
+                    building.append(first &+ UInt32(i))
+                }
                 condition.lock()
                 analysed += batch.count
                 // The documents' strings and arrays were allocated by the thread that queued them; freed
@@ -282,6 +315,8 @@ private final class Worker: @unchecked Sendable {
     private func flush() throws {
         let info = try builder.write(to: directory, name: "\(namePrefix)-\(segments.count + 1)")
         segments.append(info)
+        sequences.append(building)
+        building = []
         builder = SegmentBuilder(schema: schema)
         tags?.forgetTerms()
         // glibc keeps what a flush freed in this thread's arena; handed back, the process stays near its
