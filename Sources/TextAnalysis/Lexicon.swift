@@ -62,6 +62,12 @@ public final class Lexicon: Sendable {
     /// nearly every walk ends there; deeper edges live in a hash table keyed by (node, unit).
     let rootChildren: [Int32]
     let edges: EdgeTable
+    /// Bits that let most words of a text, which start no form, be passed over without touching the trie
+    /// (whose root table and edges missed the cache on nearly every word): the units that are a form on
+    /// their own, and (hashed) the pairs of units that begin a longer form.
+    private let singleUnits: [UInt64]
+    private let pairPrefixes: [UInt64]
+    private static let pairBits: UInt32 = 17
     /// For each trie node, the index in `terms` of the term a form ending there maps to, or -1.
     let nodeTerms: [Int32]
     /// Folded terms, as UTF-16 code units.
@@ -75,6 +81,7 @@ public final class Lexicon: Sendable {
          forms: UnitsTable, entriesOfForm: [[Int]]) {
         self.entries = entries
         self.rootChildren = rootChildren
+        (singleUnits, pairPrefixes) = Self.filters(rootChildren: rootChildren, edges: edges, nodeTerms: nodeTerms)
         self.edges = edges
         self.nodeTerms = nodeTerms
         self.termUnits = termUnits
@@ -144,6 +151,7 @@ public final class Lexicon: Sendable {
             }
         }
         self.rootChildren = root
+        (singleUnits, pairPrefixes) = Self.filters(rootChildren: root, edges: edges, nodeTerms: nodeTerms)
         self.edges = edges
         self.nodeTerms = nodeTerms
         self.termUnits = terms.keys
@@ -304,6 +312,31 @@ public final class Lexicon: Sendable {
 
     // MARK: - Matching
 
+    @inline(__always)
+    private static func pairBit(_ first: UInt16, _ second: UInt16) -> Int {
+        Int(((UInt32(first) << 16 | UInt32(second)) &* 0x9E37_79B1) >> (32 - pairBits))
+    }
+
+    @inline(__always)
+    private static func has(_ bits: [UInt64], _ bit: Int) -> Bool { bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 }
+
+    private static func filters(rootChildren: [Int32], edges: EdgeTable, nodeTerms: [Int32]) -> ([UInt64], [UInt64]) {
+        var singles = [UInt64](repeating: 0, count: 1 << 10)
+        var pairs = [UInt64](repeating: 0, count: 1 << (pairBits - 6))
+        var firstOfNode: [Int32: UInt16] = [:]
+        for (unit, node) in rootChildren.enumerated() where node >= 0 {
+            firstOfNode[node] = UInt16(unit)
+            if nodeTerms[Int(node)] >= 0 { singles[unit >> 6] |= 1 << UInt64(unit & 63) }
+        }
+        let (keys, _, _, _) = edges.storage
+        for key in keys where key != .max {
+            guard let first = firstOfNode[Int32(truncatingIfNeeded: key >> 16)] else { continue }
+            let bit = pairBit(first, UInt16(truncatingIfNeeded: key))
+            pairs[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+        return (singles, pairs)
+    }
+
     /// Finds the longest form that starts at folded unit `start` and ends where a segment ends.
     ///
     /// - Parameters:
@@ -314,7 +347,12 @@ public final class Lexicon: Sendable {
     func longestMatch(in folded: UnsafeBufferPointer<UInt16>, segments: UnsafePointer<Int32>, segmentCount: Int,
                       first: Int) -> (term: Int, nextSegment: Int)? {
         var i = Int(segments[3 * first])
-        var node = rootChildren[Int(folded[i])]
+        let unit = folded[i]
+        if i + 1 < folded.count && !Self.has(pairPrefixes, Self.pairBit(unit, folded[i + 1]))
+            && !Self.has(singleUnits, Int(unit)) {
+            return nil
+        }
+        var node = rootChildren[Int(unit)]
         guard node >= 0 else { return nil }
         var best: (term: Int, nextSegment: Int)?
         var segment = first
