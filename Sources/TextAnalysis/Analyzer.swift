@@ -151,6 +151,9 @@ public final class AnalysisSession {
         }
     }
 
+    /// The folded code units of `text` (tests compare them with ``FoldingContext/referenceFold(_:)``).
+    func foldUnits(_ text: String) throws -> [UInt16] { try context.fold(text) }
+
     /// Folds `text` as the analyzer does, without segmenting: `ＰＬＣ編程` → `plc编程`.
     public func fold(_ text: String) throws -> String {
         String(utf16Units: try context.fold(text))

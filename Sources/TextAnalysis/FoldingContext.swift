@@ -51,6 +51,27 @@ final class FoldingContext {
     }
 
     /// Folds a string without segmenting it: NFKC case fold, then Traditional → Simplified.
+    /// The reference the analyzer's folding must equal (tests): the whole text through ICU's normalizer in
+    /// one call, then Traditional → Simplified per unit.
+    static func referenceFold(_ text: String) throws(ICUError) -> [UInt16] {
+        var text = text
+        let result = text.withUTF8 { bytes in
+            Result { () throws(ICUError) -> [UInt16] in
+                // NFKC case folding grows a character to at most 18 units (U+FDFA).
+                let capacity = 18 * bytes.count + 16
+                var out = [UInt16](repeating: 0, count: capacity)
+                var status: Int32 = 0
+                let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                let n = out.withUnsafeMutableBufferPointer {
+                    talent_fold_reference(base, Int32(bytes.count), $0.baseAddress!, Int32(capacity), &status)
+                }
+                if n < 0 || status > 0 { throw ICUError(code: max(status, 1)) }
+                return Array(out[..<Int(n)])
+            }
+        }
+        return try result.get()
+    }
+
     func fold(_ text: String) throws(ICUError) -> [UInt16] {
         var text = text
         let result = text.withUTF8 { bytes in

@@ -124,6 +124,36 @@ import TestSupport
         #expect(differing.isEmpty, "\(differing.prefix(5))")
     }
 
+    /// Folding takes shortcuts (ASCII, Han, and a table for punctuation such as `，` `、` `①` NBSP) and sends
+    /// only the rest through ICU's normalizer, run by run: the result must equal normalizing the whole text
+    /// at once, beside combining marks, Hangul and compatibility characters.
+    @Test func foldingEqualsOneNormalizerPass() throws {
+        let folder = CLI.packageRoot.appendingPathComponent("corpus")
+        var texts: [String] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() {
+            let bytes = try Data(contentsOf: folder.appendingPathComponent(name))
+            texts += try TextDecoder.decode(Array(bytes), path: name).text.split(separator: "\n").map(String.init)
+        }
+        // Every character of the table's blocks, alone, between Han, and before combining marks.
+        let blocks: [ClosedRange<UInt32>] = [0xA0...0xFF, 0x2000...0x206F, 0x2460...0x24FF, 0x25A0...0x25FF,
+                                             0x3000...0x303F, 0xFF00...0xFFEF]
+        for block in blocks {
+            for v in block {
+                guard let c = Unicode.Scalar(v) else { continue }
+                texts += ["\(c)", "焊接\(c)工艺", "a\(c)\u{301}b", "\(c)\u{3099}", "\u{301}\(c)"]
+            }
+        }
+        let pool = Array("数控機床，、；。：（）【】！？“”‘’·—…①②ⅠⅡ㎏ＰＬＣａ\u{A0}\u{3000}éeÅ\u{301}\u{308}\u{3099}가각ｶﾞ가ß ,.;:3٣")
+        var random = SeededRandom(seed: 61)
+        for _ in 0..<2000 {
+            texts.append(String((0..<Int(random.next() % 30)).map { _ in pool[Int(random.next() % UInt64(pool.count))] }))
+        }
+        let session = try analyzer.makeSession()
+        var differing: [String] = []
+        for text in texts where try session.foldUnits(text) != FoldingContext.referenceFold(text) { differing.append(text) }
+        #expect(differing.isEmpty, "\(differing.prefix(5).map { Array($0.unicodeScalars.map { String($0.value, radix: 16) }) })")
+    }
+
     @Test func shippedCorpusAndRandomMixesSegmentAlike() throws {
         let folder = CLI.packageRoot.appendingPathComponent("corpus")
         var texts: [String] = []

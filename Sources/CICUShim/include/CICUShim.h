@@ -46,6 +46,10 @@ const int32_t *talent_analyzer_segments(const TalentAnalyzer *analyzer);
 /// The name of an ICU error code, as `u_errorName` gives it.
 const char *talent_error_name(int32_t status);
 
+/// The reference folding, for tests: the whole text through ICU's NFKC case folding in one call, then
+/// Traditional → Simplified per unit (ill-formed UTF-8 as U+FFFD). Returns the length written to `out`, or -1.
+int32_t talent_fold_reference(const uint8_t *utf8, int32_t length, uint16_t *out, int32_t capacity, int32_t *status);
+
 /// Builds the Traditional → Simplified table (once per process, thread-safe). Returns an ICU status.
 int32_t talent_fold_table_init(void);
 
