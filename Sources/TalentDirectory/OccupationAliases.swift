@@ -43,7 +43,8 @@ struct OccupationAliases {
 
     /// Adds a name or alias of `occupation`, folded by the analyzer.
     mutating func add(_ folded: String, occupation: Int, workplace: Bool = false) {
-        let parts = folded.split(separator: "*").map { Array(Self.squeeze($0).unicodeScalars) }.filter { !$0.isEmpty }
+        let parts = folded.unicodeScalars.split(separator: "*").map { Array(Self.squeeze(Substring($0)).unicodeScalars) }
+            .filter { !$0.isEmpty }
         guard let first = parts.first else { return }
         // A single Han character says nothing on its own.
         if parts.count == 1 && first.count < 2 { return }
@@ -77,7 +78,7 @@ struct OccupationAliases {
             prefixHashes.insert(h)
         }
         byFirstPartHash[h, default: []].append(forms.count - 1)
-        maxPartLength = max(maxPartLength, form.parts.map(\.count).max() ?? 0)
+        for part in form.parts { maxPartLength = max(maxPartLength, part.count) }
     }
 
     private static let hashSeed: UInt64 = 0xcbf2_9ce4_8422_2325

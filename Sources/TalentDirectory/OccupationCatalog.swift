@@ -103,13 +103,13 @@ public struct OccupationCatalog: Sendable {
                 var line = UnsafeBufferPointer(rebasing: bytes[start..<end])
                 start = end + 1
                 if line.last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
-                if line.isEmpty || line[0] == 0x23 || line.starts(with: "code\t".utf8) { continue }
+                if line.isEmpty || line[0] == 0x23 || Self.isHeader(line) { continue }
                 let f = line.split(separator: 0x09, omittingEmptySubsequences: false)
                     .map { String(decoding: $0, as: UTF8.self) }
                 guard f.count >= 3, let level = Int(f[1]) else {
                     throw OccupationError.malformed(path: path, line: lineNumber, reason: "expected code, level, name, aliases, marks")
                 }
-                let forms = f.count > 3 ? f[3].split(separator: "|").map(Self.trimmingSpaces).filter { !$0.isEmpty } : []
+                let forms = f.count > 3 ? f[3].utf8.split(separator: 0x7C).map { Self.trimmingSpaces(Substring($0)) }.filter { !$0.isEmpty } : []
                 var occupation = Occupation(code: f[0], level: level, name: f[2], marks: f.count > 4 ? f[4] : "",
                                             aliases: forms.filter { !$0.hasPrefix("@") })
                 occupation.workplaces = forms.filter { $0.hasPrefix("@") }.map { String($0.dropFirst()) }.filter { !$0.isEmpty }
@@ -117,6 +117,10 @@ public struct OccupationCatalog: Sendable {
             }
         }
         return result
+    }
+
+    private static func isHeader(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        line.count >= 5 && line[0] == 0x63 && line[1] == 0x6F && line[2] == 0x64 && line[3] == 0x65 && line[4] == 0x09
     }
 
     /// `s` without the spaces and tabs around it (`CharacterSet.whitespaces`: tab and Unicode's space
