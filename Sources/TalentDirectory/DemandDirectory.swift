@@ -744,6 +744,9 @@ public struct DemandDirectory: Sendable {
         "Gansu", "Qinghai", "Taiwan", "Inner Mongolia", "Guangxi", "Tibet", "Ningxia", "Xinjiang",
     ]
 
+    /// What separates a region's parts (`广东·深圳`, `Suzhou, Jiangsu`).
+    private static let regionSeparators: Set<Character> = ["·", "•", "・", "-", "/", "|", "，", ","]
+
     /// A region cut to its city, so that sites writing `广东·深圳`, `深圳·南山区`, `广东省深圳市南山区` and
     /// `深圳市` all give `深圳`: the part after a province when the region starts with one, else the first part,
     /// without 省/市/自治区. Municipalities give themselves (`上海·浦东新区` → `上海`); a province alone, a
@@ -753,9 +756,8 @@ public struct DemandDirectory: Sendable {
     public static func regionKey(_ raw: String) -> String {
         let text = ValueParsing.trimmed(raw)
         guard !text.isEmpty else { return "" }
-        let separators: Set<Character> = ["·", "•", "・", "-", "/", "|", "，", ","]
-        var parts = text.split(whereSeparator: { separators.contains($0) })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var parts = text.split(whereSeparator: { regionSeparators.contains($0) })
+            .map(ValueParsing.trimmingSpaces).filter { !$0.isEmpty }
         if parts.count == 1, let compact = compactRegion(parts[0]) { parts = compact }
         guard let head = parts.first else { return text }
         let first = trimSuffix(head, ["维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市"])

@@ -109,7 +109,7 @@ public struct OccupationCatalog: Sendable {
                 guard f.count >= 3, let level = Int(f[1]) else {
                     throw OccupationError.malformed(path: path, line: lineNumber, reason: "expected code, level, name, aliases, marks")
                 }
-                let forms = f.count > 3 ? f[3].utf8.split(separator: 0x7C).map { Self.trimmingSpaces(Substring($0)) }.filter { !$0.isEmpty } : []
+                let forms = f.count > 3 ? f[3].utf8.split(separator: 0x7C).map { ValueParsing.trimmingSpaces(Substring($0)) }.filter { !$0.isEmpty } : []
                 var occupation = Occupation(code: f[0], level: level, name: f[2], marks: f.count > 4 ? f[4] : "",
                                             aliases: forms.filter { !$0.hasPrefix("@") })
                 occupation.workplaces = forms.filter { $0.hasPrefix("@") }.map { String($0.dropFirst()) }.filter { !$0.isEmpty }
@@ -121,16 +121,6 @@ public struct OccupationCatalog: Sendable {
 
     private static func isHeader(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         line.count >= 5 && line[0] == 0x63 && line[1] == 0x6F && line[2] == 0x64 && line[3] == 0x65 && line[4] == 0x09
-    }
-
-    /// `s` without the spaces and tabs around it (`CharacterSet.whitespaces`: tab and Unicode's space
-    /// separators).
-    static func trimmingSpaces(_ s: Substring) -> String {
-        func isSpace(_ c: Unicode.Scalar) -> Bool { c == "\t" || c.properties.generalCategory == .spaceSeparator }
-        let scalars = s.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = scalars.lastIndex(where: { !isSpace($0) })!
-        return String(scalars[first...last])
     }
 
     /// The `code`, `definition` and `tasks` columns of a classification CSV.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Parses the free-text values of job-posting exports into record fields: salaries, years of experience,
 /// dates, headcounts and skill lists, plus HTML-to-text stripping.
 ///
@@ -292,7 +298,10 @@ public enum ValueParsing {
     public static func stripHTML(_ text: String) -> String {
         let lt = UInt8(ascii: "<"), amp = UInt8(ascii: "&")
         var scanned = text
-        let hasMarkup = scanned.withUTF8 { buffer in buffer.contains { $0 == lt || $0 == amp } }
+        let hasMarkup = scanned.withUTF8 { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            return memchr(base, Int32(lt), buffer.count) != nil || memchr(base, Int32(amp), buffer.count) != nil
+        }
         guard hasMarkup else { return text }
         let bytes = Array(text.utf8)
         var out: [UInt8] = []
@@ -539,6 +548,16 @@ public enum ValueParsing {
                 return false
             }
         }
+    }
+
+    /// `s` without the spaces and tabs around it (`CharacterSet.whitespaces`: tab and Unicode's space
+    /// separators), without Foundation's bridging.
+    static func trimmingSpaces(_ s: Substring) -> String {
+        func isSpace(_ c: Unicode.Scalar) -> Bool { c == "\t" || c.properties.generalCategory == .spaceSeparator }
+        let scalars = s.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isSpace($0) })!
+        return String(scalars[first...last])
     }
 
     /// `text` without leading and trailing white space (including line breaks, U+3000 and a BOM).
