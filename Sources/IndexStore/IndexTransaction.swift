@@ -146,6 +146,9 @@ public final class IndexTransaction: @unchecked Sendable {
         var kept: (segment: Int, ordinal: Int, doc: Int)?
         var changed = Set<Int>()
         var count = 0
+        // Pages of the ids read so far go back now and then, or a large build's end would hold every
+        // segment's ids at once (the files stay cached by the kernel).
+        var walked = 0
         while let s = heap.top {
             _ = heap.pop(by: less)
             let doc = docOf(s, next[s])
@@ -163,8 +166,11 @@ public final class IndexTransaction: @unchecked Sendable {
             }
             next[s] += 1
             if advance(s) { heap.push(s, by: less) }
+            walked += 1
+            if walked % (1 << 16) == 0 { for r in segmentReaders { r.releasePages() } }
         }
         for s in changed { changedDeletions[segments[s].name] = deleted[s] }
+        for r in segmentReaders { r.releasePages() }
         return count
     }
 

@@ -78,13 +78,14 @@ public final class IndexWriter: @unchecked Sendable {
     /// is always the newer.
     private func dispatch() throws {
         guard !pending.isEmpty else { return }
+        // The batches the workers are done with are released here, on the thread that allocated them.
+        var spent: [[IndexableDocument]] = []
+        defer { spent.removeAll() }
         var target = 0
-        if workers.count > 1 {
-            var fewest = Int.max
-            for (i, w) in workers.enumerated() {
-                let n = w.waiting
-                if n < fewest { (target, fewest) = (i, n) }
-            }
+        var fewest = Int.max
+        for (i, w) in workers.enumerated() {
+            let n = w.poll(handingBack: &spent)
+            if n < fewest { (target, fewest) = (i, n) }
         }
         let first = sequence
         sequence &+= UInt32(pending.count)
@@ -110,7 +111,10 @@ public final class IndexWriter: @unchecked Sendable {
         if let firstError { throw firstError }
         // Each new segment replaces the last commit's documents with its ids; among the new segments, an id
         // indexed more than once keeps the version read last.
+        // In the order their last documents were read: the segments each worker flushed full, then the
+        // smaller ones of the final flushes, so the merge policy finds the full ones side by side.
         let fresh = workers.flatMap { w in zip(w.segments, w.sequences).map { (info: $0, sequences: $1) } }
+            .sorted { ($0.sequences.last ?? 0) < ($1.sequences.last ?? 0) }
         let names = Set(fresh.map(\.info.name))
         var replaced = 0
         for segment in fresh {
@@ -146,7 +150,7 @@ private final class Worker: @unchecked Sendable {
     private let namePrefix: String
     private let condition = NSCondition()
     private var queue: [(documents: [IndexableDocument], first: UInt32)] = []
-    /// Batches analysed, to be released by the thread that queued them (at its next ``enqueue(_:)``).
+    /// Batches analysed, to be released by the thread that queued them (``poll(handingBack:)``).
     private var spent: [[IndexableDocument]] = []
     private var closed = false
     private var done = false
@@ -188,26 +192,23 @@ private final class Worker: @unchecked Sendable {
         t.start()
     }
 
-    /// Batches queued and not yet taken.
-    var waiting: Int {
+    /// The number of batches queued and not yet taken; appends the batches analysed since the last call to
+    /// `spent`.
+    func poll(handingBack spent: inout [[IndexableDocument]]) -> Int {
         condition.lock()
         defer { condition.unlock() }
+        spent += self.spent
+        self.spent.removeAll()
         return queue.count
     }
 
     /// Queues `batch`, whose first document was read `first`-th (the others follow in order).
     func enqueue(_ batch: [IndexableDocument], first: UInt32) throws {
-        var spent: [[IndexableDocument]] = []
         condition.lock()
-        defer {
-            condition.unlock()
-            // Released here, on the caller's thread, after the lock.
-            spent.removeAll()
-        }
+        defer { condition.unlock() }
         while queue.count >= queueLimit && error == nil { condition.wait() }
         if let error { throw error }
         queue.append((batch, first))
-        swap(&spent, &self.spent)
         condition.broadcast()
     }
 
