@@ -252,29 +252,22 @@ static inline int is_lone_punctuation(UChar u) {
 enum { WB_OTHER, WB_LETTER, WB_DIGIT, WB_MIDNUMLET, WB_MIDNUM, WB_QUOTE, WB_EXTEND_NUM, WB_SPACE, WB_CR, WB_LF,
        WB_UNHANDLED };
 
+// Per ASCII character: its class (controls but tab, CR and LF, DEL and `@` unhandled).
+static const uint8_t ascii_classes[128] = {
+    [0 ... 0x7F] = WB_UNHANDLED,
+    [0x21 ... 0x2F] = WB_OTHER, [0x3A ... 0x3F] = WB_OTHER, [0x5B ... 0x60] = WB_OTHER, [0x7B ... 0x7E] = WB_OTHER,
+    ['a' ... 'z'] = WB_LETTER, ['0' ... '9'] = WB_DIGIT,
+    ['.'] = WB_MIDNUMLET, [','] = WB_MIDNUM, [';'] = WB_MIDNUM, ['\''] = WB_QUOTE, ['_'] = WB_EXTEND_NUM,
+    [' '] = WB_SPACE, ['\r'] = WB_CR, ['\n'] = WB_LF, ['\t'] = WB_OTHER,
+    // `@` joins letters in ICU 72 by rules of its own.
+    ['@'] = WB_UNHANDLED,
+};
+
 static inline int ascii_word_break(UChar u) {
-    if (u >= 'a' && u <= 'z') return WB_LETTER;
-    if (u >= '0' && u <= '9') return WB_DIGIT;
-    if (u >= 0x80) {
-        // CJK punctuation that NFKC leaves alone and UAX #29 counts as Other.
-        if ((u >= 0x3001 && u <= 0x3003) || (u >= 0x3008 && u <= 0x3011) || (u >= 0x3014 && u <= 0x301F)) {
-            return WB_OTHER;
-        }
-        return WB_UNHANDLED;
-    }
-    switch (u) {
-    case '.': return WB_MIDNUMLET;
-    case ',': case ';': return WB_MIDNUM;
-    case '\'': return WB_QUOTE;
-    case '_': return WB_EXTEND_NUM;
-    case ' ': return WB_SPACE;
-    case '\r': return WB_CR;
-    case '\n': return WB_LF;
-    case '\t': return WB_OTHER;
-    // `@` joins letters in ICU 72 by rules of its own; control characters may be newlines.
-    case '@': return WB_UNHANDLED;
-    default: return (u > 0x20 && u < 0x7F) ? WB_OTHER : WB_UNHANDLED;
-    }
+    if (u < 0x80) return ascii_classes[u];
+    // CJK punctuation that NFKC leaves alone and UAX #29 counts as Other.
+    if ((u >= 0x3001 && u <= 0x3003) || (u >= 0x3008 && u <= 0x3011) || (u >= 0x3014 && u <= 0x301F)) return WB_OTHER;
+    return WB_UNHANDLED;
 }
 
 static inline int wb_is_word(int c) { return c == WB_LETTER || c == WB_DIGIT || c == WB_EXTEND_NUM; }
@@ -323,9 +316,10 @@ static int ascii_segments(TalentAnalyzer *a, int32_t from, int32_t to, int32_t *
     int32_t start = from;
     int before = WB_OTHER, prev = ascii_word_break(t[from]);
     int first = prev, before_last = WB_OTHER;
+    int next = from + 1 < to ? ascii_word_break(t[from + 1]) : WB_OTHER;
     for (int32_t i = from + 1; i <= to; i++) {
-        int cur = i < to ? ascii_word_break(t[i]) : WB_OTHER;
-        int next = i + 1 < to ? ascii_word_break(t[i + 1]) : WB_OTHER;
+        int cur = next;
+        next = i + 1 < to ? ascii_word_break(t[i + 1]) : WB_OTHER;
         if (i == to || !wb_joins(before, prev, cur, next)) {
             if (!push_segment(a, count, start, i, wb_status(first, prev, before_last, i - start))) {
                 *status = U_MEMORY_ALLOCATION_ERROR;
