@@ -119,7 +119,7 @@ public final class IndexTransaction: @unchecked Sendable {
     /// the documents were read in); the others are deleted. Returns how many were.
     ///
     /// The segments' ids are walked in UTF-8 order at once (each segment keeps them sorted), so equal ids
-    /// meet without a table of every id: for a million documents a few hundred milliseconds, no memory.
+    /// meet without a table of every id: the memory is the deletion bits.
     ///
     /// - Parameter segments: each segment's name and, per document, its place in the reading order.
     @discardableResult

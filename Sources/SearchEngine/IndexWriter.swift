@@ -31,7 +31,8 @@ public final class IndexWriter: @unchecked Sendable {
     private let workers: [Worker]
     private let batchSize = 64
     private var pending: [IndexableDocument] = []
-    /// The reading-order number of the next document added.
+    /// The reading-order number of the next document added (4 bytes a document while it is held; a single
+    /// build of more than four billion documents would wrap it).
     private var sequence: UInt32 = 0
     private var finished = false
 
@@ -95,8 +96,7 @@ public final class IndexWriter: @unchecked Sendable {
 
     /// Flushes every worker, adds their segments to the transaction (superseding older documents with the
     /// same ids, from the last commit or read earlier in this build) and returns how many older documents
-    /// were replaced. Call ``IndexTransaction/commit()``
-    /// on ``transaction`` afterwards.
+    /// were replaced. Call ``IndexTransaction/commit()`` on ``transaction`` afterwards.
     @discardableResult
     public func finish() throws -> Int {
         precondition(!finished, "finish once")
@@ -110,9 +110,9 @@ public final class IndexWriter: @unchecked Sendable {
         }
         if let firstError { throw firstError }
         // Each new segment replaces the last commit's documents with its ids; among the new segments, an id
-        // indexed more than once keeps the version read last.
-        // In the order their last documents were read: the segments each worker flushed full, then the
-        // smaller ones of the final flushes, so the merge policy finds the full ones side by side.
+        // indexed more than once keeps the version read last. They are added in the order their last
+        // documents were read (the segments flushed full, then the smaller ones of the final flushes), so
+        // the merge policy finds the full ones side by side.
         let fresh = workers.flatMap { w in zip(w.segments, w.sequences).map { (info: $0, sequences: $1) } }
             .sorted { ($0.sequences.last ?? 0) < ($1.sequences.last ?? 0) }
         let names = Set(fresh.map(\.info.name))
