@@ -405,11 +405,17 @@ final class DocValuesReader: @unchecked Sendable {
         ids[Int(ordinalOfDoc.loadUnaligned(fromByteOffset: 4 * doc, as: UInt32.self).littleEndian)]
     }
 
+    /// The document whose id is the dictionary's `ordinal`-th.
+    @inline(__always)
+    func doc(atOrdinal ordinal: Int) -> Int {
+        Int(docOfOrdinal.loadUnaligned(fromByteOffset: 4 * ordinal, as: UInt32.self).littleEndian)
+    }
+
     /// The newest document with `id` in this segment.
     func doc(forID id: String) -> Int? {
         guard var ord = ids.ordinal(of: id) else { return nil }
         while ord + 1 < ids.count && ids[ord + 1] == id { ord += 1 }
-        return Int(docOfOrdinal.loadUnaligned(fromByteOffset: 4 * ord, as: UInt32.self).littleEndian)
+        return doc(atOrdinal: ord)
     }
 
     @inline(__always)

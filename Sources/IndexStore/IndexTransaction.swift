@@ -127,45 +127,26 @@ public final class IndexTransaction: @unchecked Sendable {
         guard segments.count > 1 else { return 0 }
         let segmentReaders = segments.map { readers[$0.name]! }
         var deleted = segments.map { deletions(of: $0.name) }
-        var next = [Int](repeating: 0, count: segments.count)
-        func docOf(_ s: Int, _ ordinal: Int) -> Int {
-            Int(segmentReaders[s].values.docOfOrdinal.loadUnaligned(fromByteOffset: 4 * ordinal, as: UInt32.self).littleEndian)
-        }
-        func advance(_ s: Int) -> Bool {
-            let ids = segmentReaders[s].values.ids
-            while next[s] < ids.count && deleted[s].contains(docOf(s, next[s])) { next[s] += 1 }
-            return next[s] < ids.count
-        }
-        func less(_ a: Int, _ b: Int) -> Bool {
-            let c = compareBytes(segmentReaders[a].values.ids.bytes(next[a]), segmentReaders[b].values.ids.bytes(next[b]))
-            return c != 0 ? c < 0 : a < b
-        }
-        var heap = SegmentHeap()
-        for s in segments.indices where advance(s) { heap.push(s, by: less) }
-        // The live version of the id last popped that is kept so far.
+        // The live version of the id last walked that is kept so far.
         var kept: (segment: Int, ordinal: Int, doc: Int)?
         var changed = Set<Int>()
         var count = 0
         // Pages of the ids read so far go back now and then, or a large build's end would hold every
         // segment's ids at once (the files stay cached by the kernel).
         var walked = 0
-        while let s = heap.top {
-            _ = heap.pop(by: less)
-            let doc = docOf(s, next[s])
-            let current = (segment: s, ordinal: next[s], doc: doc)
+        walkIDs(segmentReaders, isLive: { s, doc in !deleted[s].contains(doc) }) { s, ordinal, doc in
+            let current = (segment: s, ordinal: ordinal, doc: doc)
             if let k = kept,
-               compareBytes(segmentReaders[k.segment].values.ids.bytes(k.ordinal), segmentReaders[s].values.ids.bytes(next[s])) == 0 {
+               compareBytes(segmentReaders[k.segment].values.ids.bytes(k.ordinal), segmentReaders[s].values.ids.bytes(ordinal)) == 0 {
                 // Within one segment an id has one live document; these are in different segments.
                 let older = segments[k.segment].sequences[k.doc] < segments[s].sequences[doc] ? k : current
                 deleted[older.segment].insert(older.doc)
                 changed.insert(older.segment)
                 count += 1
-                if older.segment == k.segment && older.doc == k.doc { kept = current }
+                if older == k { kept = current }
             } else {
                 kept = current
             }
-            next[s] += 1
-            if advance(s) { heap.push(s, by: less) }
             walked += 1
             if walked % (1 << 16) == 0 { for r in segmentReaders { r.releasePages() } }
         }

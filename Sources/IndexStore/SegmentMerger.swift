@@ -196,27 +196,8 @@ public enum SegmentMerger {
                                  into values: inout DocValuesWriter) {
         var order: [(segment: Int32, ordinal: Int32)] = []
         order.reserveCapacity(maxDoc)
-        var next = [Int](repeating: 0, count: readers.count)
-        func docOf(_ s: Int, _ ordinal: Int) -> Int {
-            Int(readers[s].values.docOfOrdinal.loadUnaligned(fromByteOffset: 4 * ordinal, as: UInt32.self).littleEndian)
-        }
-        /// Moves segment `s` to its next live ordinal; false past the last.
-        func advance(_ s: Int) -> Bool {
-            let ids = readers[s].values.ids
-            while next[s] < ids.count && docMaps[s][docOf(s, next[s])] < 0 { next[s] += 1 }
-            return next[s] < ids.count
-        }
-        func less(_ a: Int, _ b: Int) -> Bool {
-            let c = compareBytes(readers[a].values.ids.bytes(next[a]), readers[b].values.ids.bytes(next[b]))
-            return c != 0 ? c < 0 : a < b
-        }
-        var heap = SegmentHeap()
-        for s in readers.indices where advance(s) { heap.push(s, by: less) }
-        while let s = heap.top {
-            _ = heap.pop(by: less)
-            order.append((Int32(s), Int32(next[s])))
-            next[s] += 1
-            if advance(s) { heap.push(s, by: less) }
+        walkIDs(readers, isLive: { s, doc in docMaps[s][doc] >= 0 }) { s, ordinal, _ in
+            order.append((Int32(s), Int32(ordinal)))
         }
         values.begin("\u{0}ids")
         values.dictionary(count: order.count) { i in
@@ -225,7 +206,7 @@ public enum SegmentMerger {
         var ordinalOfDoc = [UInt32](repeating: 0, count: maxDoc)
         for (ordinal, entry) in order.enumerated() {
             let s = Int(entry.segment)
-            let newDoc = Int(docMaps[s][docOf(s, Int(entry.ordinal))])
+            let newDoc = Int(docMaps[s][readers[s].values.doc(atOrdinal: Int(entry.ordinal))])
             values.u32(UInt32(newDoc))
             ordinalOfDoc[newDoc] = UInt32(ordinal)
         }
@@ -317,6 +298,32 @@ public enum SegmentMerger {
 
 /// A binary min-heap of segment numbers under an order given at each call (the segments' current keys live
 /// with the caller).
+/// Walks the live documents of `readers` in the UTF-8 order of their ids, equal ids by segment then
+/// document: each segment keeps its ids sorted, and the walk interleaves them. Calls `body` with the
+/// segment, the id's ordinal in that segment's dictionary, and the document.
+func walkIDs(_ readers: [SegmentReader], isLive: (_ segment: Int, _ doc: Int) -> Bool,
+             _ body: (_ segment: Int, _ ordinal: Int, _ doc: Int) -> Void) {
+    var next = [Int](repeating: 0, count: readers.count)
+    /// Moves segment `s` to its next live ordinal; false past the last.
+    func advance(_ s: Int) -> Bool {
+        let ids = readers[s].values.ids
+        while next[s] < ids.count && !isLive(s, readers[s].values.doc(atOrdinal: next[s])) { next[s] += 1 }
+        return next[s] < ids.count
+    }
+    func less(_ a: Int, _ b: Int) -> Bool {
+        let c = compareBytes(readers[a].values.ids.bytes(next[a]), readers[b].values.ids.bytes(next[b]))
+        return c != 0 ? c < 0 : a < b
+    }
+    var heap = SegmentHeap()
+    for s in readers.indices where advance(s) { heap.push(s, by: less) }
+    while let s = heap.top {
+        _ = heap.pop(by: less)
+        body(s, next[s], readers[s].values.doc(atOrdinal: next[s]))
+        next[s] += 1
+        if advance(s) { heap.push(s, by: less) }
+    }
+}
+
 struct SegmentHeap {
     private var items: [Int] = []
 
