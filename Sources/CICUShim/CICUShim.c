@@ -252,7 +252,8 @@ static inline int is_lone_punctuation(UChar u) {
 enum { WB_OTHER, WB_LETTER, WB_DIGIT, WB_MIDNUMLET, WB_MIDNUM, WB_QUOTE, WB_EXTEND_NUM, WB_SPACE, WB_CR, WB_LF,
        WB_UNHANDLED };
 
-// Per ASCII character: its class (controls but tab, CR and LF, DEL and `@` unhandled).
+// Per ASCII character: its class. Controls but tab, CR and LF, DEL, `@` and capitals (folded text has none)
+// are left to ICU.
 static const uint8_t ascii_classes[128] = {
     [0 ... 0x7F] = WB_UNHANDLED,
     [0x21 ... 0x2F] = WB_OTHER, [0x3A ... 0x3F] = WB_OTHER, [0x5B ... 0x60] = WB_OTHER, [0x7B ... 0x7E] = WB_OTHER,
