@@ -57,6 +57,28 @@ struct IndexCommandTests {
         }
     }
 
+    /// Within one run, a record read later replaces one read earlier with the same id, whichever analysis
+    /// thread took each (batches go to the least busy one), and is counted as replaced.
+    @Test func aLaterRecordWithTheSameIDInOneRunReplacesTheEarlier() throws {
+        try TemporaryDirectory.with { dir in
+            // 30 versions of r0..r39, interleaved through two files: 1,200 records, 40 ids.
+            var a = "", b = ""
+            for round in 0..<30 {
+                let part = postings(0..<40, version: "v\(round)", seed: UInt64(round))
+                if round % 2 == 0 { a += part } else { b += part }
+            }
+            try write(a, to: dir + "/c/a.jsonl")
+            try write(b, to: dir + "/c/b.jsonl")
+            let run = try CLI.run(["index", "c", "--index", "idx", "--threads", "2"], in: dir)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("1200 added, 1160 replaced"), "\(run.stdout)")
+            let titles = try liveTitles(dir + "/idx")
+            // Files are read in name order: b.jsonl (odd rounds) last, so round 29 wins.
+            #expect(titles.count == 40)
+            #expect(titles.allSatisfy { $0.value == "v29 岗位 \($0.key.dropFirst())" }, "\(titles.prefix(3))")
+        }
+    }
+
     @Test func replacesUpdatesDeletesAndOptimizes() throws {
         try TemporaryDirectory.with { dir in
             try write(postings(0..<40, version: "v1", seed: 1), to: dir + "/c/a.jsonl")
