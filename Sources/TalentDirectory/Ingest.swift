@@ -152,6 +152,9 @@ public struct Ingest {
         if files.isEmpty {
             throw Failure(description: "\(options.paths.joined(separator: ", ")): no corpus files (.jsonl, .json, .csv, .tsv, .txt, .md) found")
         }
+        // The occupation classifier takes longest to set up (the classification's names and aliases); it is
+        // built on a thread of its own meanwhile, and the first record waits for it.
+        let classifierBuild = Background { [analyzer] in try OccupationClassifier(analyzer: analyzer) }
         let catalog = try SkillCatalog(analyzer: analyzer)
         let writer = try IndexWriter(directory: options.indexDirectory, schema: TalentIndex.schema, analyzer: analyzer,
                                      ramBudget: options.ramBudget, threads: options.threads, tagger: catalog.tagger,
@@ -163,7 +166,7 @@ public struct Ingest {
         let reader = RecordReader(mapping: options.mapping)
         // Records without an occupation code get one from their title when a name or alias of the
         // classification clearly names it; titles repeat, so each is classified once.
-        let classifier = try OccupationClassifier(analyzer: analyzer)
+        let classifier = try classifierBuild.value()
         var occupationOfTitle: [String: OccupationMatch?] = [:]
         // Regions repeat too; each is worked out once (see `TalentIndex.regionText`).
         var regionTexts: [String: TalentIndex.RegionText] = [:]
@@ -285,5 +288,30 @@ public struct Ingest {
         }
         summary.seconds = Date().timeIntervalSince(start)
         return summary
+    }
+}
+
+/// A value made on a thread of its own, waited for when needed.
+private final class Background<Value>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var result: Result<Value, any Error>?
+
+    init(_ make: @escaping @Sendable () throws -> Value) {
+        let thread = Thread { [self] in
+            let made = Result { try make() }
+            condition.lock()
+            result = made
+            condition.broadcast()
+            condition.unlock()
+        }
+        thread.start()
+    }
+
+    /// The value, once made (rethrowing what making it threw).
+    func value() throws -> Value {
+        condition.lock()
+        defer { condition.unlock() }
+        while result == nil { condition.wait() }
+        return try result!.get()
     }
 }
