@@ -128,12 +128,7 @@ import TestSupport
     /// only the rest through ICU's normalizer, run by run: the result must equal normalizing the whole text
     /// at once, beside combining marks, Hangul and compatibility characters.
     @Test func foldingEqualsOneNormalizerPass() throws {
-        let folder = CLI.packageRoot.appendingPathComponent("corpus")
-        var texts: [String] = []
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() {
-            let bytes = try Data(contentsOf: folder.appendingPathComponent(name))
-            texts += try TextDecoder.decode(Array(bytes), path: name).text.split(separator: "\n").map(String.init)
-        }
+        var texts = try Self.corpusLines()
         // Every character of the table's blocks, alone, between Han, and before combining marks.
         let blocks: [ClosedRange<UInt32>] = [0xA0...0xFF, 0x2000...0x206F, 0x2460...0x24FF, 0x25A0...0x25FF,
                                              0x3000...0x303F, 0xFF00...0xFFEF]
@@ -154,14 +149,19 @@ import TestSupport
         #expect(differing.isEmpty, "\(differing.prefix(5).map { Array($0.unicodeScalars.map { String($0.value, radix: 16) }) })")
     }
 
-    @Test func shippedCorpusAndRandomMixesSegmentAlike() throws {
+    /// The lines of the shipped corpus files, decoded.
+    static func corpusLines() throws -> [String] {
         let folder = CLI.packageRoot.appendingPathComponent("corpus")
-        var texts: [String] = []
+        var lines: [String] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() {
             let bytes = try Data(contentsOf: folder.appendingPathComponent(name))
-            let text = try TextDecoder.decode(Array(bytes), path: name).text
-            texts += text.split(separator: "\n").map(String.init)
+            lines += try TextDecoder.decode(Array(bytes), path: name).text.split(separator: "\n").map(String.init)
         }
+        return lines
+    }
+
+    @Test func shippedCorpusAndRandomMixesSegmentAlike() throws {
+        var texts = try Self.corpusLines()
         #expect(texts.count > 300)
         // Random mixes of the characters whose neighbourhood decides whether a run stands alone.
         let pool = Array("数控机床编程焊接工艺质量管理人々のカタ、。，；：！？（）【】《》“”·—… \n\t,.;:'-_/3０ａAbc\u{3099}\u{200D}\u{301}ไทย𠀀😀")
