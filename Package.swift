@@ -33,7 +33,7 @@ let package = Package(
         // libdeflate behind plain C: CRC-32 footers and deflated (zlib format) stored fields.
         .target(
             name: "CCompression",
-            linkerSettings: [.linkedLibrary("deflate")]
+            linkerSettings: [.linkedLibrary("deflate"), .linkedLibrary("lz4")]
         ),
         // Segment files, postings, manifest and commit. Stores terms, never analyses text.
         .target(

@@ -1,6 +1,7 @@
 #include "CCompression.h"
 
 #include <libdeflate.h>
+#include <lz4.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -20,31 +21,6 @@ size_t talent_deflate(const uint8_t *src, size_t length, uint8_t *dst, size_t ca
     size_t n = libdeflate_zlib_compress(c, src, length, dst, capacity);
     libdeflate_free_compressor(c);
     return n;
-}
-
-struct talent_deflater {
-    struct libdeflate_compressor *compressor;
-};
-
-talent_deflater *talent_deflater_create(int level) {
-    talent_deflater *d = calloc(1, sizeof *d);
-    if (!d) return NULL;
-    d->compressor = libdeflate_alloc_compressor(level);
-    if (!d->compressor) {
-        free(d);
-        return NULL;
-    }
-    return d;
-}
-
-void talent_deflater_destroy(talent_deflater *d) {
-    if (!d) return;
-    libdeflate_free_compressor(d->compressor);
-    free(d);
-}
-
-size_t talent_deflater_run(talent_deflater *d, const uint8_t *src, size_t length, uint8_t *dst, size_t capacity) {
-    return libdeflate_zlib_compress(d->compressor, src, length, dst, capacity);
 }
 
 // Readers inflate on many threads (searches, the server): one decompressor per thread, made on first use and
@@ -85,4 +61,20 @@ void talent_map_large_blocks(size_t bytes) {
 #else
     (void)bytes;
 #endif
+}
+
+size_t talent_lz4_bound(size_t length) {
+    return length > (size_t)LZ4_MAX_INPUT_SIZE ? 0 : (size_t)LZ4_compressBound((int)length);
+}
+
+size_t talent_lz4_compress(const uint8_t *src, size_t length, uint8_t *dst, size_t capacity) {
+    if (length > (size_t)LZ4_MAX_INPUT_SIZE || capacity > (size_t)INT32_MAX) return 0;
+    int n = LZ4_compress_default((const char *)src, (char *)dst, (int)length, (int)capacity);
+    return n > 0 ? (size_t)n : 0;
+}
+
+int64_t talent_lz4_decompress(const uint8_t *src, size_t length, uint8_t *dst, size_t capacity) {
+    if (length > (size_t)INT32_MAX || capacity > (size_t)INT32_MAX) return -1;
+    int n = LZ4_decompress_safe((const char *)src, (char *)dst, (int)length, (int)capacity);
+    return n;
 }
