@@ -175,11 +175,13 @@ struct DocValuesWriter {
             }
         }
 
+        /// Value `id`'s bytes within `keys`' bytes.
+        private func key(_ id: Int, in keys: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: keys[keyStarts[id]..<(id + 1 < keyStarts.count ? keyStarts[id + 1] : keys.count)])
+        }
+
         private func equals(_ id: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            let start = keyStarts[id]
-            let end = id + 1 < keyStarts.count ? keyStarts[id + 1] : keys.count
-            guard end - start == bytes.count else { return false }
-            return bytes.isEmpty || keys.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0 }
+            keys.withUnsafeBytes { compareBytes(key(id, in: $0), UnsafeRawBufferPointer(bytes)) == 0 }
         }
 
         private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -205,14 +207,8 @@ struct DocValuesWriter {
 
         /// The distinct values in UTF-8 order, and each first-seen id's place in that order.
         func sorted() -> (unique: [String], rank: [UInt32]) {
-            let order = keys.withUnsafeBufferPointer { k in
-                values.indices.sorted { a, b in
-                    let a0 = keyStarts[a], a1 = a + 1 < keyStarts.count ? keyStarts[a + 1] : k.count
-                    let b0 = keyStarts[b], b1 = b + 1 < keyStarts.count ? keyStarts[b + 1] : k.count
-                    let n = min(a1 - a0, b1 - b0)
-                    let c = n == 0 ? 0 : memcmp(k.baseAddress! + a0, k.baseAddress! + b0, n)
-                    return c != 0 ? c < 0 : (a1 - a0) < (b1 - b0)
-                }
+            let order = keys.withUnsafeBytes { k in
+                values.indices.sorted { compareBytes(key($0, in: k), key($1, in: k)) < 0 }
             }
             var rank = [UInt32](repeating: 0, count: values.count)
             for (place, id) in order.enumerated() { rank[id] = UInt32(place) }
@@ -462,9 +458,8 @@ public struct ColumnCounter {
     }
 }
 
-/// Orders UTF-8 strings by their bytes (memcmp, then the shorter first): `String.utf8`'s generic
-/// `lexicographicallyPrecedes` was most of the time sorting a segment's ids.
-/// Byte order of two buffers, as `memcmp` then length: negative, zero or positive.
+/// Byte order of two buffers (memcmp, then the shorter first): negative, zero or positive. For UTF-8
+/// strings: `String.utf8`'s generic `lexicographicallyPrecedes` was most of the time sorting a segment's ids.
 @inline(__always)
 func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
     let n = min(a.count, b.count)
@@ -472,12 +467,6 @@ func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> I
     return c != 0 ? c : a.count - b.count
 }
 
-func compareBytes(_ a: [UInt8], _ b: [UInt8]) -> Int32 {
-    a.withUnsafeBufferPointer { x in
-        b.withUnsafeBufferPointer { y in
-            let n = min(x.count, y.count)
-            let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
-            return c != 0 ? c : Int32(x.count < y.count ? -1 : (x.count > y.count ? 1 : 0))
-        }
-    }
+func compareBytes(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    a.withUnsafeBytes { x in b.withUnsafeBytes { y in compareBytes(x, y) } }
 }

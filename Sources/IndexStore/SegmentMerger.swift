@@ -152,7 +152,7 @@ public enum SegmentMerger {
     /// order.
     @inline(__always)
     private static func compare(_ a: [UInt8], _ b: [UInt8], _ sa: Int, _ sb: Int) -> Bool {
-        let c = a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in compareBytes(pa, pb) } }
+        let c = compareBytes(a, b)
         return c != 0 ? c < 0 : sa < sb
     }
 
