@@ -54,6 +54,15 @@ struct OccupationClassifierTests {
         ("电子厂会计", "2-06-03-00"),
         ("电子厂普工", "6-25-00-00"),
         ("美容院店长", "4-10-03-01"),
+        // Titles that are a programming language name software work, not the C of a safety certificate.
+        ("C/C++", "2-02-10-03"),
+        ("JavaScript", "2-02-10-03"),
+        // Digital front- and back-end are chip design, not web front- and back-end.
+        ("数字后端工程师", "2-02-38-09"),
+        ("数字前端设计工程师", "2-02-38-09"),
+        // Bending and shearing sheet are 冲压工's work in the classification's definition, not 镗工's.
+        ("数控折弯机操作工", "6-18-01-12"),
+        ("剪板工", "6-18-01-12"),
     ])
     func mapsTitles(title: String, code: String) throws {
         let best = try SharedClassifier.shared.with { try $0.classify(title).first }
