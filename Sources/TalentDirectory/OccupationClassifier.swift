@@ -334,7 +334,9 @@ public final class OccupationClassifier {
         if t.middleVote > 0, let top = result.values.map(\.score).max() {
             var support: [String: Double] = [:]
             for (i, c) in result where c.score >= top - t.voteWindow { support[middles[i], default: 0] += c.score }
-            for (i, c) in result where c.score >= top - t.voteWindow {
+            // Support goes to occupations the title names, not to the engine's guesses: a title naming none
+            // (正式工) must not look confident because its guesses share a 中类.
+            for (i, c) in result where c.score >= top - t.voteWindow && c.form != nil {
                 result[i]!.score += t.middleVote * ((support[middles[i]] ?? 0) - c.score)
             }
         }

@@ -124,7 +124,9 @@ struct OccupationClassifierTests {
     }
 
     /// Titles that name no occupation give nothing, or only a low score.
-    @Test(arguments: ["", "   ", "！！！", "asdf qwer", "高薪 双休 五险一金 包吃住", "12345"])
+    /// 正式工 ("regular worker") names no occupation; the engine's guesses for it share a 中类 (6-18), and
+    /// their support for each other must not make a guess look confident.
+    @Test(arguments: ["", "   ", "！！！", "asdf qwer", "高薪 双休 五险一金 包吃住", "12345", "正式工"])
     func noiseMatchesNothing(title: String) throws {
         let matches = try SharedClassifier.shared.with { try $0.classify(title) }
         #expect(matches.isEmpty || matches[0].score < OccupationClassifier.confidentScore, "\(title) → \(matches)")
