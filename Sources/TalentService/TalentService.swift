@@ -194,7 +194,8 @@ private final class PooledSearcher: @unchecked Sendable {
 public enum ClassificationJSON {
     public static func object(title: String, matches: [OccupationMatch], shown: Int) -> [String: Any] {
         func object(_ m: OccupationMatch) -> [String: Any] {
-            ["code": m.code, "name": m.name, "score": m.score, "middle": m.middle]
+            ["code": m.code, "name": m.name, "score": m.score, "middle": m.middle,
+             "confident": m.score >= OccupationClassifier.confidentScore]
         }
         var result: [String: Any] = ["title": title]
         if let best = matches.first {
@@ -202,6 +203,7 @@ public enum ClassificationJSON {
         } else {
             for key in ["code", "name", "middle"] { result[key] = NSNull() }
             result["score"] = 0
+            result["confident"] = false
         }
         result["alternatives"] = matches.dropFirst().prefix(max(shown, 3) - 1).map(object)
         return result

@@ -14,7 +14,8 @@ extension Talent {
                 places, numbers), then matched against the occupations' official names and talent's aliases with
                 the search engine; with --classification, the official definitions and main tasks count too.
                 The score is about the number of title characters a name or alias covers (焊工 gives 2), plus up
-                to 2 from the text match; below 2, only the text matched, and the mapping is a guess.
+                to 2 from the text match. Below 3 the mapping is a guess (marked so; `"confident": false` in
+                JSON), and indexing records no code for it.
 
                 Examples:
                   talent classify 数控车工 "招聘電焊工（包吃住）" "Java开发工程师"
@@ -29,7 +30,7 @@ extension Talent {
         @Option(name: .long, help: "Read titles from a file: one title per line, or a CSV/TSV whose first column is the title.")
         var file: String?
 
-        @Flag(name: .long, help: "Print JSON Lines: one object per title with title, code, name, score, middle and alternatives.")
+        @Flag(name: .long, help: "Print JSON Lines: one object per title with title, code, name, score, middle, confident and alternatives.")
         var json = false
 
         @Option(name: .long, help: "A copy of the classification (csco22.csv) whose definitions and tasks are matched too.")
@@ -111,7 +112,10 @@ struct TableClassificationFormat: ClassificationFormat {
         return lines.joined(separator: "\n")
     }
 
-    static func describe(_ m: OccupationMatch) -> String { "\(m.code) \(m.name) (\(String(format: "%.2f", m.score)))" }
+    static func describe(_ m: OccupationMatch) -> String {
+        let guess = m.score < OccupationClassifier.confidentScore ? ", a guess" : ""
+        return "\(m.code) \(m.name) (\(String(format: "%.2f", m.score))\(guess))"
+    }
 }
 
 /// One JSON object per title: the best match's fields, and `alternatives` (the next ones, at least two).

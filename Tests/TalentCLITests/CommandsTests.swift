@@ -59,6 +59,12 @@ struct CommandsTests {
             // Classify as JSON.
             let classified = try jsonLines(try CLI.run(["classify", "数控车工", "電焊工", "--json"], in: dir).stdout)
             #expect(classified.map { $0["code"] as? String } == ["6-18-01-01", "6-18-02-04"])
+            #expect(classified.map { $0["confident"] as? Bool } == [true, true])
+            // A title naming no occupation gets the engine's best guess, marked as one.
+            let guess = try CLI.run(["classify", "正式工", "数控车工"], in: dir).stdout.split(separator: "\n")
+            #expect(guess.count == 2 && guess[0].hasSuffix(", a guess)") && !guess[1].contains("guess"), "\(guess)")
+            let guessJSON = try jsonLines(try CLI.run(["classify", "正式工", "--json"], in: dir).stdout)
+            #expect(guessJSON.first?["confident"] as? Bool == false)
         }
     }
 }
