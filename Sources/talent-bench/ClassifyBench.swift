@@ -73,6 +73,13 @@ struct ClassifyBench: ParsableCommand {
             lines.append("\(title)\t\(code)\t\(classifier.name(of: code) ?? "")\t\(top?.code ?? "")\t\(top?.name ?? "")\t\(top?.score ?? 0)\t\(top?.code == code ? 1 : 0)\t\(explained.first?.form ?? "")\t\(explained.dropFirst().map { "\($0.match.code) \($0.match.name) \($0.match.score) \($0.form ?? "")" }.joined(separator: "; "))")
         }
         let seconds = Date().timeIntervalSince(start)
+        // Indexing assigns codes without the engine (assign(_:useEngine: false)): how many titles get one, and
+        // how often it is right, at the score it trusts and around it.
+        var unassisted: [(score: Double, fine: Bool, middle: Bool)] = []
+        for (title, code) in rows {
+            guard let best = try classifier.explain(title, limit: 1, useEngine: false).first?.match else { continue }
+            unassisted.append((best.score, best.code == code, best.middle == Occupation.middle(of: code)))
+        }
         if let dump { try (lines.joined(separator: "\n") + "\n").write(toFile: dump, atomically: true, encoding: .utf8) }
 
         let n = Double(max(rows.count, 1))
@@ -82,6 +89,16 @@ struct ClassifyBench: ParsableCommand {
         print("|---|---|---|")
         print("| fine (细类) | \(pct(fine)) | \(pct(fine3)) |")
         print("| middle (中类) | \(pct(middle)) | \(pct(middle3)) |")
+        print("")
+        print("Indexing (no engine): titles given a code, and how many of those are right")
+        print("| from score | assigned | fine | middle |")
+        print("|---|---|---|---|")
+        for threshold in [1.5, 2.0, 2.5, 3.0, 3.5] {
+            let kept = unassisted.filter { $0.score >= threshold }
+            let k = Double(max(kept.count, 1))
+            let mark = threshold == OccupationClassifier.assignScore ? " (used)" : ""
+            print("| \(threshold)\(mark) | \(pct(kept.count)) | \(String(format: "%.3f", Double(kept.filter(\.fine).count) / k)) | \(String(format: "%.3f", Double(kept.filter(\.middle).count) / k)) |")
+        }
         print("no match: \(empty); build \(String(format: "%.2f", buildSeconds)) s; \(String(format: "%.0f", Double(rows.count) / seconds)) titles/s")
         if errors > 0 && !failures.isEmpty {
             print("example errors (title → predicted; expected):")

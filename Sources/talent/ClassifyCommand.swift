@@ -15,7 +15,7 @@ extension Talent {
                 the search engine; with --classification, the official definitions and main tasks count too.
                 The score is about the number of title characters a name or alias covers (焊工 gives 2), plus up
                 to 2 from the text match. Below 3 the mapping is a guess (marked so; `"confident": false` in
-                JSON), and indexing records no code for it.
+                JSON). Indexing records a code only where a name or alias of the occupation is in the title.
 
                 Examples:
                   talent classify 数控车工 "招聘電焊工（包吃住）" "Java开发工程师"

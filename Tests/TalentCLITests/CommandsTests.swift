@@ -10,6 +10,25 @@ struct CommandsTests {
         }
     }
 
+    /// Indexing gives a posting the occupation its title names, even when the title is only the two-character
+    /// name (电工) or one English word (Welder); a title naming none (正式工) gets no code.
+    @Test func indexingAssignsOccupationsTitlesName() throws {
+        try TemporaryDirectory.with { dir in
+            let rows = [("1", "电工"), ("2", "焊工"), ("3", "Welder"), ("4", "会计"), ("5", "正式工")]
+            try write(rows.map { #"{"id":"\#($0.0)","title":"\#($0.1)","description":"x"}"# }.joined(separator: "\n") + "\n",
+                      to: dir + "/postings.jsonl")
+            #expect(try CLI.run(["index", "postings.jsonl", "--index", "idx"], in: dir).status == 0)
+            let out = try CLI.run(["directory", "--format", "json", "--index", "idx"], in: dir)
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+            let groups = try #require((report["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])
+            var codeOf: [String: String] = [:]
+            for group in groups {
+                for id in group["examples"] as? [String] ?? [] { codeOf[id] = group["key"] as? String ?? "none" }
+            }
+            #expect(codeOf == ["1": "6-31-01-03", "2": "6-18-02-04", "3": "6-18-02-04", "4": "2-06-03-00", "5": "none"])
+        }
+    }
+
     @Test func searchDirectoryGapsAndClassifyOnTheSampleCorpus() throws {
         try TemporaryDirectory.with { dir in
             let corpus = CLI.packageRoot.appendingPathComponent("corpus").path

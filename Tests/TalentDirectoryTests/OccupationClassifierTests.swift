@@ -63,6 +63,11 @@ struct OccupationClassifierTests {
         // Bending and shearing sheet are 冲压工's work in the classification's definition, not 镗工's.
         ("数控折弯机操作工", "6-18-01-12"),
         ("剪板工", "6-18-01-12"),
+        // English titles.
+        ("Program Manager, Cloud Infrastructure", "2-02-30-04"),
+        ("Database Administrator", "4-04-05-04"),
+        ("Robotics Technician", "6-31-07-01"),
+        ("Payroll Specialist", "2-06-08-01"),
     ])
     func mapsTitles(title: String, code: String) throws {
         let best = try SharedClassifier.shared.with { try $0.classify(title).first }
@@ -121,6 +126,14 @@ struct OccupationClassifierTests {
         let (a, b) = try SharedClassifier.shared.with { (try $0.classify(plain).first, try $0.classify(variant).first) }
         #expect(a != nil)
         #expect(a == b)
+    }
+
+    /// One English word naming the job is as sure as the two Chinese characters it translates (焊工).
+    @Test(arguments: [("Welder", "6-18-02-04"), ("Electrician", "6-31-01-03"), ("Accountant", "2-06-03-00"),
+                      ("Translator", "2-10-05-00")])
+    func oneEnglishWordIsConfident(title: String, code: String) throws {
+        let best = try SharedClassifier.shared.with { try $0.assign(title, useEngine: false) }
+        #expect(best?.code == code, "\(title) → \(String(describing: best))")
     }
 
     /// Titles that name no occupation give nothing, or only a low score.
