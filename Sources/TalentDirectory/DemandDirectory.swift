@@ -460,6 +460,9 @@ public struct SalaryStatistics: Sendable, Equatable {
 public enum DemandDimension: String, Sendable, CaseIterable {
     /// The occupation code when there is one, else the occupation text.
     case occupation
+    /// The occupation's 中类 (`6-18` 机械制造基础加工人员): postings with a CSCO code only, grouped a level up,
+    /// where the classification's sums are steadier than its single occupations.
+    case occupationGroup = "occupation-group"
     /// Each skill a posting requires (a posting is in several groups).
     case skill
     /// The region, cut to its city (`广东·深圳`, `深圳·南山区` and `广东省深圳市` → `深圳`).
@@ -584,6 +587,9 @@ public struct DemandDirectory: Sendable {
             case .occupation:
                 let key = p.occupationKey
                 if key.isEmpty { none.add(facts, excluding: -1) } else { add(key, excluding: -1) }
+            case .occupationGroup:
+                let key = Self.occupationGroup(of: p.occupationCode)
+                if key.isEmpty { none.add(facts, excluding: -1) } else { add(key, excluding: -1) }
             case .skill:
                 if p.skills.isEmpty { none.add(facts, excluding: -1) }
                 for (k, s) in p.skills.enumerated() { add(s, excluding: postingSkills[k]) }
@@ -607,6 +613,13 @@ public struct DemandDirectory: Sendable {
                                      options: options, occupationName: occupationName))
         }
         self.groups = groups
+    }
+
+    /// The 中类 of a CSCO code (`6-18` for `6-18-01-01`), or "" for a value that is not a four-part code.
+    public static func occupationGroup(of code: String) -> String {
+        let parts = code.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else { return "" }
+        return "\(parts[0])-\(parts[1])"
     }
 
     /// Strings numbered in order of first sight.
@@ -658,6 +671,8 @@ public struct DemandDirectory: Sendable {
                 if count > best || (count == best && candidate < text!) { (text, best) = (candidate, count) }
             }
             name = occupationName(key) ?? text ?? key
+        } else if dimension == .occupationGroup, let key {
+            name = occupationName(key + "-00-00") ?? key
         }
         let educationTotal = a.educationCounts.values.reduce(0, +)
         let regionTotal = a.regionCounts.values.reduce(0, +)

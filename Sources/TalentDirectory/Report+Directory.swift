@@ -10,6 +10,7 @@ extension Report {
         let slice = directory.slice
         let (byKey, nameKey): (ReportLabels.Key, ReportLabels.Key) = switch directory.dimension {
         case .occupation: (.byOccupation, .occupation)
+        case .occupationGroup: (.byOccupationGroup, .occupationGroup)
         case .skill: (.bySkill, .skill)
         case .region: (.byRegion, .region)
         case .industry: (.byIndustry, .industry)

@@ -45,8 +45,8 @@ public struct ReportContext: Sendable {
 public enum ReportLabels {
     public enum Key: String, Sendable, CaseIterable {
         case directoryTitle, gapsTitle
-        case byOccupation, bySkill, byRegion, byIndustry
-        case occupation, skill, region, industry
+        case byOccupation, byOccupationGroup, bySkill, byRegion, byIndustry
+        case occupation, occupationGroup, skill, region, industry
         case rank, postings, share, growth, headcount, weightedShare, salaryMedian, salaryQuartiles, salaryQ1, salaryQ3
         case experienceMedian, topSkills, coSkills, education, regions, examples
         case earlierShare, recentShare
@@ -62,10 +62,12 @@ public enum ReportLabels {
         .directoryTitle: ("人才需求目录", "Talent demand directory"),
         .gapsTitle: ("课程技能差距", "Curriculum skill gaps"),
         .byOccupation: ("按职业", "by occupation"),
+        .byOccupationGroup: ("按职业中类", "by occupation group"),
         .bySkill: ("按技能", "by skill"),
         .byRegion: ("按地区", "by region"),
         .byIndustry: ("按行业", "by industry"),
         .occupation: ("职业", "Occupation"),
+        .occupationGroup: ("职业中类", "Occupation group (中类)"),
         .skill: ("技能", "Skill"),
         .region: ("地区", "Region"),
         .industry: ("行业", "Industry"),

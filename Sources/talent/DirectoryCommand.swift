@@ -117,6 +117,7 @@ extension Talent {
                 Examples:
                   talent directory                       # by occupation, top 20
                   talent directory --by skill --where "region:深圳" --lang zh
+                  talent directory --by occupation-group --where "industry:制造"
                   talent directory --by region --where "PLC OR 机器视觉" --since 2025-01
                   talent directory --compare 2025-01..2025-06 --output 目录.html
                   talent directory --by industry --format csv --encoding gb18030 \\
@@ -125,7 +126,7 @@ extension Talent {
                 """
         )
 
-        @Option(help: "Group by occupation, skill, region or industry.")
+        @Option(help: "Group by occupation, occupation-group (the CSCO 中类, e.g. 6-18), skill, region or industry.")
         var by: DemandDimension = .occupation
 
         @Option(help: "Groups shown, largest first (0: all).")

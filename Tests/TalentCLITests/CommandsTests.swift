@@ -26,6 +26,12 @@ struct CommandsTests {
                 for id in group["examples"] as? [String] ?? [] { codeOf[id] = group["key"] as? String ?? "none" }
             }
             #expect(codeOf == ["1": "6-31-01-03", "2": "6-18-02-04", "3": "6-18-02-04", "4": "2-06-03-00", "5": "none"])
+
+            // A level up, by 中类, with the classification's names.
+            let byGroup = try CLI.run(["directory", "--by", "occupation-group", "--format", "csv", "--lang", "zh", "--index", "idx"], in: dir)
+            #expect(byGroup.status == 0, "\(byGroup.stderr)")
+            let lines = byGroup.stdout.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            #expect(lines.map { "\($0[2]) \($0[1]) \($0[3])" } == ["6-18 机械制造基础加工人员 2", "2-06 经济和金融专业人员 1", "6-31 生产辅助人员 1", " (未注明) 1"])
         }
     }
 

@@ -185,6 +185,29 @@ struct DirectoryTests {
         #expect(named.groups[0].name == "焊工(职业大典)")
     }
 
+    /// By 中类: occupations of one group add up (a welder and a turner are both 6-18), the group takes the
+    /// classification's name, and a posting with only an occupation's text has no group.
+    @Test func occupationGroupsAddUpTheirOccupations() {
+        let postings = [
+            DemandPosting(id: "1", occupation: "电焊工", occupationCode: "6-18-02-04"),
+            DemandPosting(id: "2", occupation: "车工", occupationCode: "6-18-01-01"),
+            DemandPosting(id: "3", occupation: "电工", occupationCode: "6-31-01-03"),
+            DemandPosting(id: "4", occupation: "电工"),
+        ]
+        let names = ["6-18-00-00": "机械制造基础加工人员", "6-31-00-00": "生产辅助人员"]
+        let directory = DemandDirectory(slice: DemandSlice(postings: postings), by: .occupationGroup) { names[$0] }
+        #expect(directory.groups.map(\.key) == ["6-18", "6-31", nil])
+        #expect(directory.groups.map(\.postings) == [2, 1, 1])
+        #expect(directory.groups.map(\.name) == ["机械制造基础加工人员", "生产辅助人员", ""])
+        #expect(directory.groups[0].share == 0.5)
+    }
+
+    @Test(arguments: [("6-18-01-01", "6-18"), ("2-02-00-00", "2-02"), ("6-18", ""), ("焊工", ""), ("", ""),
+                      ("6-18-01-x1", ""), ("6--01-01", "")])
+    func occupationGroupOfCode(_ code: String, _ group: String) {
+        #expect(DemandDirectory.occupationGroup(of: code) == group)
+    }
+
     @Test(arguments: [
         ("广东·深圳", "深圳"), ("深圳·南山区·科技园", "深圳"), ("广东省深圳市南山区", "深圳"), ("深圳市", "深圳"),
         ("上海·浦东新区", "上海"), ("北京··", "北京"), ("北京市朝阳区", "北京"), ("Jiangsu·Suzhou", "苏州"),
