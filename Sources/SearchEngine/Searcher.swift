@@ -472,7 +472,13 @@ public final class Searcher {
             let chunkUnits = Array(firstUnit..<p.unitCount)
             var counts: [String: Int] = [:]
             for term in seen.keys { counts[term] = try exactCount(term, fields: fields) }
-            let fewest = counts.values.min() ?? 0
+            var fewest = counts.values.min() ?? 0
+            // A chunk that is one lexicon entry (数据库管理员 over 数据 库 管理 员) is as rare as that entry, not
+            // as its commonest-but-one word: DBA postings rarely write it, and its synonyms are what finds them.
+            if terms.count > 1, let first = terms.first?.position, let last = terms.last?.position,
+               let whole = compounds.first(where: { $0.position == first && $0.position + $0.length == last + 1 }) {
+                fewest = min(fewest, try exactCount(whole.term, fields: fields))
+            }
             if fewest < expansionLimit {
                 // Where the query's own words are nearly absent (an English query over Chinese postings), its
                 // synonyms and translations are what the user is after: they count in full.

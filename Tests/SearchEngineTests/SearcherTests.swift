@@ -436,6 +436,24 @@ struct SearcherTests {
         }
     }
 
+    /// A query that is one lexicon entry spelt with common words (数据库管理员: 数据 库 管理 员) is as rare as the
+    /// entry: postings that name it only by a synonym (DBA) are found, above postings that merely share its
+    /// words (仓库管理员: 库 管理 员).
+    @Test func aQueryThatIsOneEntryOfCommonWordsGetsItsSynonyms() throws {
+        try TemporaryDirectory.with { dir in
+            // Each word of 数据库管理员 in 30 postings (over the expansion limit of 20), the entry itself in none.
+            let common = (0..<30).map { Posting(id: "c\($0)", title: "岗位", body: "图书库 管理员 录入 数据") }
+            let snapshot = try buildIndex(dir, [common + [
+                Posting(id: "dba", title: "Oracle DBA", body: "负责 Oracle 备份 与 调优"),
+                Posting(id: "keeper", title: "仓库管理员", body: "负责 仓库 数据 录入 管理"),
+            ]])
+            let hits = try Searcher(snapshot: snapshot, analyzer: try Analyzer())
+                .search(try QueryParser().parse("数据库管理员"), limit: 40).hits.map(\.id)
+            let dba = try #require(hits.firstIndex(of: "dba"), "\(hits)")
+            #expect(hits.firstIndex(of: "keeper").map { dba < $0 } ?? true, "\(hits)")
+        }
+    }
+
     /// The words of a query share one pass over each field's dictionaries, and a searcher remembers it.
     @Test func oneDictionaryPassPerFieldForAllOfAQuerysWords() throws {
         try TemporaryDirectory.with { dir in
