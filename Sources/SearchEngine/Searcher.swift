@@ -472,17 +472,17 @@ public final class Searcher {
             let chunkUnits = Array(firstUnit..<p.unitCount)
             var counts: [String: Int] = [:]
             for term in seen.keys { counts[term] = try exactCount(term, fields: fields) }
-            var fewest = counts.values.min() ?? 0
-            // A chunk that is one lexicon entry (数据库管理员 over 数据 库 管理 员) is as rare as that entry, not
-            // as its commonest-but-one word: DBA postings rarely write it, and its synonyms are what finds them.
-            if terms.count > 1, let first = terms.first?.position, let last = terms.last?.position,
+            let fewest = counts.values.min() ?? 0
+            // Where the query's own words are nearly absent (an English query over Chinese postings), its
+            // synonyms and translations are what the user is after: they count in full. So where the chunk is
+            // one lexicon entry spelt with common words (数据库管理员 over 数据 库 管理 员) that postings rarely
+            // write: DBA postings say DBA.
+            var full = fewest < synonymFullLimit
+            if !full, terms.count > 1, let first = terms.first?.position, let last = terms.last?.position,
                let whole = compounds.first(where: { $0.position == first && $0.position + $0.length == last + 1 }) {
-                fewest = min(fewest, try exactCount(whole.term, fields: fields))
+                full = try exactCount(whole.term, fields: fields) < synonymFullLimit
             }
-            if fewest < expansionLimit {
-                // Where the query's own words are nearly absent (an English query over Chinese postings), its
-                // synonyms and translations are what the user is after: they count in full.
-                let full = fewest < synonymFullLimit
+            if fewest < expansionLimit || full {
                 alternatives += try synonymNodes(for: text, covering: chunkUnits, fields: fields, plan: &p, full: full)
             }
             if chunkUnits.count > 1 {
