@@ -12,7 +12,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "talent-bench",
         abstract: "Release-mode benchmarks for talent (run with `swift run -c release talent-bench …`).",
-        subcommands: [AnalyzeBench.self, IndexBench.self, SearchBench.self, EvalBench.self, VariantsBench.self, ClassifyBench.self, T2SBench.self, ReportBench.self, ServeLoadBench.self]
+        subcommands: [AnalyzeBench.self, IndexBench.self, SearchBench.self, EvalBench.self, VariantsBench.self, ClassifyBench.self, SkillsBench.self, T2SBench.self, ReportBench.self, ServeLoadBench.self]
     )
 }
 

@@ -18,6 +18,9 @@ struct SkillCatalogTests {
         SkillCase(text: "熟悉可編程控制器與機器視覺", skills: ["plc", "machine-vision"]),
         SkillCase(text: "持焊工证，会二保焊", skills: ["welder-cert", "welding-co2"]),
         SkillCase(text: "go to work in spring, react quickly", skills: []),
+        // Languages a posting asks for, in either language.
+        SkillCase(text: "外贸业务员，英语六级，会日语优先", skills: ["foreign-trade", "lang-english", "lang-japanese"]),
+        SkillCase(text: "Fluent English and German; agile, TDD and code reviews", skills: ["lang-english", "lang-german", "agile", "tdd", "code-review"]),
         SkillCase(text: "", skills: []),
     ]
 
