@@ -68,6 +68,9 @@ struct OccupationClassifierTests {
         ("Database Administrator", "4-04-05-04"),
         ("Robotics Technician", "6-31-07-01"),
         ("Payroll Specialist", "2-06-08-01"),
+        // In an English job title, Director is a senior manager; the film director says so.
+        ("Finance Director, Google Fixed Assets", "2-06-03-00"),
+        ("Film Director", "2-09-01-06"),
     ])
     func mapsTitles(title: String, code: String) throws {
         let best = try SharedClassifier.shared.with { try $0.classify(title).first }
