@@ -140,7 +140,7 @@ struct OccupationAliases {
             }
         }
         // One Latin word naming the job (welder, accountant) says as much as a two-character Chinese one (焊工).
-        return w == 1.5 && !scalars.contains(where: OccupationTitle.isHan) ? 2 : w
+        return w == 1.5 ? 2 : w
     }
 
     /// Every form found in `segment`.

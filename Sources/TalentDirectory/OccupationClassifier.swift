@@ -15,6 +15,8 @@ public struct OccupationMatch: Sendable, Codable, Equatable {
     public var score: Double
     /// The 中类 (level 2) code, e.g. `6-18`.
     public var middle: String
+    /// Whether the score reaches ``OccupationClassifier/confidentScore``: below it the match is a guess.
+    public var confident: Bool { score >= OccupationClassifier.confidentScore }
 
     public init(code: String, name: String, score: Double, middle: String) {
         self.code = code

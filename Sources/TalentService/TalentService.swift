@@ -195,7 +195,7 @@ public enum ClassificationJSON {
     public static func object(title: String, matches: [OccupationMatch], shown: Int) -> [String: Any] {
         func object(_ m: OccupationMatch) -> [String: Any] {
             ["code": m.code, "name": m.name, "score": m.score, "middle": m.middle,
-             "confident": m.score >= OccupationClassifier.confidentScore]
+             "confident": m.confident]
         }
         var result: [String: Any] = ["title": title]
         if let best = matches.first {

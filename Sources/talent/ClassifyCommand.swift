@@ -113,7 +113,7 @@ struct TableClassificationFormat: ClassificationFormat {
     }
 
     static func describe(_ m: OccupationMatch) -> String {
-        let guess = m.score < OccupationClassifier.confidentScore ? ", a guess" : ""
+        let guess = m.confident ? "" : ", a guess"
         return "\(m.code) \(m.name) (\(String(format: "%.2f", m.score))\(guess))"
     }
 }
