@@ -131,10 +131,11 @@ struct OccupationClassifierTests {
         #expect(a == b)
     }
 
-    /// One English word naming the job is as sure as the two Chinese characters it translates (焊工).
+    /// Indexing (no engine) records the occupation one English word names, as it does for the two Chinese
+    /// characters it translates (焊工).
     @Test(arguments: [("Welder", "6-18-02-04"), ("Electrician", "6-31-01-03"), ("Accountant", "2-06-03-00"),
                       ("Translator", "2-10-05-00")])
-    func oneEnglishWordIsConfident(title: String, code: String) throws {
+    func oneEnglishWordIsAssignedAtIndexing(title: String, code: String) throws {
         let best = try SharedClassifier.shared.with { try $0.assign(title, useEngine: false) }
         #expect(best?.code == code, "\(title) → \(String(describing: best))")
     }
